@@ -25,6 +25,7 @@ check() { # check DESCRIPTION COMMAND... : the command must succeed
 }
 
 start_cp() {
+	rm -f "$tmp/ctl.sock"
 	"$CP" -c "$cfg" 2>>"$tmp/cp.log" &
 	cppid=$!
 	for _ in $(seq 50); do [ -S "$tmp/ctl.sock" ] && return 0; sleep 0.1; done
