@@ -468,7 +468,12 @@ test_hostile_input(void **state)
 	struct loaded l;
 
 	(void)state;
-	assert_non_null(text);
+	/* An explicit return, not assert_non_null(): gcc's -Warray-bounds under
+	 * ASan otherwise assumes text may be NULL below. */
+	if (text == NULL) {
+		fail();
+		return;
+	}
 	memset(text, '[', 100000);
 	text[100000] = '\0';
 	expect_only(text, 1, 33, "nested too deeply");
