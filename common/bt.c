@@ -24,6 +24,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define BT_HDR_BYTES 4096u
 #define BT_F_USED    0x80u /* entry holds a live binding; not a BU flag */
@@ -250,6 +253,20 @@ bt_entry_write(struct bt_entry *e, const struct bt_binding *b, uint32_t used)
 
 /* ---- buckets ---- */
 
+#if defined(__SSE2__)
+/* Bit i set for each slot i of @p b whose tag equals @p tag: compare all eight
+ * 16-bit tags at once (SSE2 is part of the x86-64 baseline). */
+static inline uint32_t
+bt_tag_match(const struct bt_bucket *b, uint16_t tag)
+{
+	__m128i tags =
+		_mm_set_epi64x((long long)atomic_load_explicit(&b->tags[1], memory_order_relaxed),
+			       (long long)atomic_load_explicit(&b->tags[0], memory_order_relaxed));
+	__m128i eq = _mm_cmpeq_epi16(tags, _mm_set1_epi16((short)tag));
+
+	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(eq, _mm_setzero_si128())) & 0xffu;
+}
+#else
 /* High bit of each 16-bit lane of @p x that is zero (exact, no false positives). */
 static inline uint64_t
 bt_zero_lanes(uint64_t x)
@@ -266,7 +283,7 @@ bt_lanes_to_mask(uint64_t y)
 	return (uint32_t)((((y >> 15) * 0x0001000200040008ULL) >> 48) & 0xfu);
 }
 
-/* Bit i set for each slot i of @p b whose tag equals @p tag. */
+/* Bit i set for each slot i of @p b whose tag equals @p tag (portable SWAR). */
 static inline uint32_t
 bt_tag_match(const struct bt_bucket *b, uint16_t tag)
 {
@@ -276,6 +293,7 @@ bt_tag_match(const struct bt_bucket *b, uint16_t tag)
 
 	return bt_lanes_to_mask(bt_zero_lanes(x0)) | bt_lanes_to_mask(bt_zero_lanes(x1)) << 4;
 }
+#endif
 
 static inline uint16_t
 bt_slot_tag(const struct bt_bucket *b, unsigned int i)
