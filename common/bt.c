@@ -176,12 +176,6 @@ bt_bind(struct bt *t)
 
 /* ---- entries (seqlock) ---- */
 
-static inline uint8_t
-bt_meta_flags(uint32_t meta)
-{
-	return (uint8_t)(meta & 0xff);
-}
-
 /*
  * Copy entry @p e. Returns false when the copy is not of a live binding with
  * key @p k. The loop retries only while the writer is inside this entry.
@@ -219,7 +213,7 @@ bt_entry_read(const struct bt_entry *e, struct bt_key k, struct bt_binding *out)
 		out->lifetime = life;
 		out->expiry = exp;
 		out->seq = (uint16_t)(meta >> 16);
-		out->flags = bt_meta_flags(meta) & (uint8_t)~BT_F_USED;
+		out->flags = (uint8_t)(meta & 0xffu & ~BT_F_USED);
 		out->ha_idx = (uint8_t)(meta >> 8);
 	}
 	return true;
