@@ -85,6 +85,11 @@ fib_create(const char *name, uint32_t capacity, char *err, size_t errlen)
 				 (unsigned long long)s->hdr.capacity, capacity);
 			rc = -EEXIST;
 		}
+		if (rc == 0 && (s->n_routes > capacity || s->n_neighs > capacity)) {
+			snprintf(msg, sizeof(msg), "%u routes, %u neighbours: over capacity %u",
+				 s->n_routes, s->n_neighs, capacity);
+			rc = -EPROTO;
+		}
 		if (rc != 0) {
 			snprintf(err, errlen,
 				 "%s: cannot adopt: %s; stop every process and remove it",
@@ -346,6 +351,9 @@ fib_parse_lladdr(const char *s, uint8_t mac[6])
 	char tail;
 	int i;
 
+	/* %x alone would take a sign, "0x" or blanks: "-1:..." must not become ff. */
+	if (s[strspn(s, "0123456789abcdefABCDEF:")] != '\0')
+		return -EINVAL;
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
 		   &tail) != 6)
 		return -EINVAL;

@@ -31,6 +31,7 @@
 #define DP_DROP_REASONS(X)                                                                         \
 	X(MALFORMED, "malformed")	      /* short frame, bad version or payload length */     \
 	X(EXT_CHAIN, "ext_chain")	      /* header runs past the packet, chain too long */    \
+	X(OTHERHOST, "otherhost")	      /* unicast frame for another MAC */                  \
 	X(NOT_IPV6, "not_ipv6")		      /* non-IPv6 frame from a tap or to the signal tap */ \
 	X(RH0, "rh0")			      /* routing header type 0 (RFC 5095) */               \
 	X(BAD_RH2, "bad_rh2")		      /* type 2 routing header not for a mobile node */    \
@@ -45,6 +46,7 @@
 	X(ECN_CE_NOT_ECT, "ecn_ce_not_ect")   /* RFC 6040: CE outer, Not-ECT inner */              \
 	X(ENCAP_LIMIT, "encap_limit")	      /* Tunnel Encapsulation Limit 0 (PP sent) */         \
 	X(TOO_BIG, "too_big")		      /* over the tunnel MTU (Packet Too Big sent) */      \
+	X(NO_ROUTE, "no_route")		      /* signalling frame with no route */                 \
 	X(BLACKHOLE, "blackhole")	      /* blackhole route */                                \
 	X(ICMP_BAD_QUOTE, "icmp_bad_quote")   /* ICMP error about a tunnel packet we never sent */ \
 	X(ICMP_NO_RELAY, "icmp_no_relay")     /* ICMP error that RFC 2473 §8 does not relay */    \

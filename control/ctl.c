@@ -23,6 +23,16 @@ static const char ctl_usage[] =
 	"  bc                         list the binding cache\n"
 	"  bc add HOA COA [LIFETIME]  add or update a binding (seconds, default 3600)\n"
 	"  bc del HOA                 delete a binding\n"
+	"  fib                        list the dataplane's routes and neighbours\n"
+	"  fib route add PREFIX/LEN [via GW] dev IFNAME\n"
+	"                             add or replace a route; on-link without via\n"
+	"  fib route add PREFIX/LEN local|blackhole\n"
+	"                             a route to this node (its tap), or one that drops\n"
+	"  fib route del PREFIX/LEN   delete a route\n"
+	"  fib neigh add ADDR lladdr MAC dev IFNAME\n"
+	"                             add or replace a neighbour; MAC aa:bb:cc:dd:ee:ff\n"
+	"  fib neigh del ADDR dev IFNAME\n"
+	"                             delete a neighbour\n"
 	"  stats                      binding-table statistics\n"
 	"  help                       this text\n"
 	"append --json for machine-readable output\n";
@@ -125,6 +135,305 @@ ctl_bc_del(struct bcache *bc, int argc, char **argv, FILE *out)
 	return 0;
 }
 
+/* "PREFIX/LEN", host bits cleared as the table stores them, so replies and
+ * listings show one spelling. */
+static int
+ctl_prefix(const char *s, struct in6_addr *p, uint8_t *len, FILE *out)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	unsigned long l;
+	char *end;
+	unsigned int i;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf) || slash[1] < '0' || slash[1] > '9')
+		goto bad;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	errno = 0;
+	l = strtoul(slash + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || l > 128 || inet_pton(AF_INET6, buf, p) != 1)
+		goto bad;
+	*len = (uint8_t)l;
+	for (i = *len; i < 128; i++)
+		p->s6_addr[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
+	return 0;
+bad:
+	fprintf(out, "error: \"%s\" is not an IPv6 prefix (PREFIX/LEN, LEN 0..128)\n", s);
+	return -1;
+}
+
+/* The names the kernel's dev_valid_name() accepts: nothing else can be a tap. */
+static int
+ctl_ifname(const char *s, char dev[FIB_IFNAME_MAX], FILE *out)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= FIB_IFNAME_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
+	    strpbrk(s, "/:") != NULL) {
+		fprintf(out,
+			"error: \"%s\" is not an interface name (1..%d characters, no / or :)\n", s,
+			FIB_IFNAME_MAX - 1);
+		return -1;
+	}
+	memset(dev, 0, FIB_IFNAME_MAX);
+	memcpy(dev, s, n);
+	return 0;
+}
+
+static const char *
+ctl_rt_type(uint8_t type)
+{
+	switch (type) {
+	case FIB_RT_UNICAST:
+		return "unicast";
+	case FIB_RT_LOCAL:
+		return "local";
+	case FIB_RT_BLACKHOLE:
+		return "blackhole";
+	}
+	return "?";
+}
+
+/* An interface name as a JSON string: the kernel allows '"' and '\' in names. */
+static void
+ctl_json_dev(FILE *out, const char *dev)
+{
+	size_t i;
+
+	fputc('"', out);
+	for (i = 0; i < FIB_IFNAME_MAX && dev[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)dev[i];
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+/* One route in the words of `fib route add`, or as a JSON object. */
+static void
+ctl_route_print(FILE *out, const struct fib_route *r, bool json)
+{
+	char p[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
+	bool via = memcmp(&r->gw, &in6addr_any, sizeof(r->gw)) != 0;
+
+	inet_ntop(AF_INET6, &r->prefix, p, sizeof(p));
+	inet_ntop(AF_INET6, &r->gw, gw, sizeof(gw));
+	if (json) {
+		fprintf(out, "{\"prefix\":\"%s/%u\",\"type\":\"%s\"", p, r->len,
+			ctl_rt_type(r->type));
+		if (r->type == FIB_RT_UNICAST) {
+			if (via)
+				fprintf(out, ",\"gw\":\"%s\"", gw);
+			fputs(",\"dev\":", out);
+			ctl_json_dev(out, r->dev);
+		}
+		fputc('}', out);
+	} else if (r->type != FIB_RT_UNICAST) {
+		fprintf(out, "%s/%u %s", p, r->len, ctl_rt_type(r->type));
+	} else {
+		fprintf(out, "%s/%u%s%s dev %.*s", p, r->len, via ? " via " : "", via ? gw : "",
+			FIB_IFNAME_MAX, r->dev);
+	}
+}
+
+static void
+ctl_neigh_print(FILE *out, const struct fib_neigh *nb, bool json)
+{
+	char a[INET6_ADDRSTRLEN], mac[18];
+	const uint8_t *m = nb->lladdr;
+
+	inet_ntop(AF_INET6, &nb->addr, a, sizeof(a));
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	if (json) {
+		fprintf(out, "{\"addr\":\"%s\",\"lladdr\":\"%s\",\"dev\":", a, mac);
+		ctl_json_dev(out, nb->dev);
+		fputc('}', out);
+	} else {
+		fprintf(out, "%s lladdr %s dev %.*s", a, mac, FIB_IFNAME_MAX, nb->dev);
+	}
+}
+
+static int
+ctl_fib_list(const struct fib *fib, FILE *out, bool json)
+{
+	uint32_t cap = fib_capacity(fib), nr, nn, rejected, i;
+	struct fib_route *routes = calloc(cap, sizeof(*routes));
+	struct fib_neigh *neighs = calloc(cap, sizeof(*neighs));
+	uint64_t gen;
+	int rc = -ENOMEM;
+
+	if (routes != NULL && neighs != NULL)
+		rc = fib_snapshot(fib, routes, &nr, neighs, &nn, &gen, &rejected);
+	if (rc != 0) {
+		fprintf(out, "error: fib snapshot: %s\n", strerror(-rc));
+		goto out;
+	}
+	if (json)
+		fprintf(out, "{\"generation\":%llu,\"capacity\":%u,\"rejected\":%u,\"routes\":[",
+			(unsigned long long)gen, cap, rejected);
+	else
+		fprintf(out,
+			"generation %llu, %u routes, %u neighbours, %u rejected (capacity %u)\n",
+			(unsigned long long)gen, nr, nn, rejected, cap);
+	for (i = 0; i < nr; i++) {
+		fputs(json ? (i ? "," : "") : "route ", out);
+		ctl_route_print(out, &routes[i], json);
+		fputs(json ? "" : "\n", out);
+	}
+	fputs(json ? "],\"neighbours\":[" : "", out);
+	for (i = 0; i < nn; i++) {
+		fputs(json ? (i ? "," : "") : "neigh ", out);
+		ctl_neigh_print(out, &neighs[i], json);
+		fputs(json ? "" : "\n", out);
+	}
+	fputs(json ? "]}\n" : "", out);
+out:
+	free(routes);
+	free(neighs);
+	return rc == 0 ? 0 : 1;
+}
+
+/* The runtime outcome of a fib change: 0, or a one-line error and status 1. */
+static int
+ctl_fib_status(const struct fib *fib, int rc, const char *what, const char *arg, FILE *out)
+{
+	if (rc == -ENOSPC)
+		fprintf(out, "error: fib full: %u %ss\n", fib_capacity(fib), what);
+	else if (rc == -ENOENT)
+		fprintf(out, "error: no %s %s\n", what, arg);
+	else if (rc < 0)
+		fprintf(out, "error: %s %s: %s\n", what, arg, strerror(-rc));
+	return rc < 0 ? 1 : 0;
+}
+
+static int
+ctl_fib_route_add(struct fib *fib, int argc, char **argv, FILE *out)
+{
+	struct fib_route r = {.type = FIB_RT_UNICAST};
+	const char *gw = NULL, *dev = NULL;
+
+	if (argc == 2 && strcmp(argv[1], "local") == 0) {
+		r.type = FIB_RT_LOCAL;
+	} else if (argc == 2 && strcmp(argv[1], "blackhole") == 0) {
+		r.type = FIB_RT_BLACKHOLE;
+	} else if (argc == 3 && strcmp(argv[1], "dev") == 0) {
+		dev = argv[2];
+	} else if (argc == 5 && strcmp(argv[1], "via") == 0 && strcmp(argv[3], "dev") == 0) {
+		gw = argv[2];
+		dev = argv[4];
+	} else {
+		fputs("usage: fib route add PREFIX/LEN [via GW] dev IFNAME\n"
+		      "       fib route add PREFIX/LEN local|blackhole\n",
+		      out);
+		return 2;
+	}
+	if (ctl_prefix(argv[0], &r.prefix, &r.len, out) ||
+	    (gw != NULL && ctl_addr(gw, &r.gw, out)) ||
+	    (dev != NULL && ctl_ifname(dev, r.dev, out)))
+		return 2;
+	if (ctl_fib_status(fib, fib_route_set(fib, &r), "route", argv[0], out))
+		return 1;
+	fputs("route ", out);
+	ctl_route_print(out, &r, false);
+	fputc('\n', out);
+	return 0;
+}
+
+static int
+ctl_fib_route_del(struct fib *fib, int argc, char **argv, FILE *out)
+{
+	char what[INET6_ADDRSTRLEN + 4];
+	struct in6_addr p;
+	uint8_t len;
+
+	if (argc != 1) {
+		fputs("usage: fib route del PREFIX/LEN\n", out);
+		return 2;
+	}
+	if (ctl_prefix(argv[0], &p, &len, out))
+		return 2;
+	inet_ntop(AF_INET6, &p, what, sizeof(what));
+	snprintf(what + strlen(what), sizeof(what) - strlen(what), "/%u", len);
+	if (ctl_fib_status(fib, fib_route_del(fib, &p, len), "route", what, out))
+		return 1;
+	fprintf(out, "route %s deleted\n", what);
+	return 0;
+}
+
+static int
+ctl_fib_neigh_add(struct fib *fib, int argc, char **argv, FILE *out)
+{
+	struct fib_neigh nb = {0};
+
+	if (argc != 5 || strcmp(argv[1], "lladdr") != 0 || strcmp(argv[3], "dev") != 0) {
+		fputs("usage: fib neigh add ADDR lladdr aa:bb:cc:dd:ee:ff dev IFNAME\n", out);
+		return 2;
+	}
+	if (ctl_addr(argv[0], &nb.addr, out))
+		return 2;
+	if (fib_parse_lladdr(argv[2], nb.lladdr) != 0) {
+		fprintf(out, "error: \"%s\" is not a link-layer address (aa:bb:cc:dd:ee:ff)\n",
+			argv[2]);
+		return 2;
+	}
+	if (ctl_ifname(argv[4], nb.dev, out))
+		return 2;
+	if (ctl_fib_status(fib, fib_neigh_set(fib, &nb), "neighbour", argv[0], out))
+		return 1;
+	fputs("neigh ", out);
+	ctl_neigh_print(out, &nb, false);
+	fputc('\n', out);
+	return 0;
+}
+
+static int
+ctl_fib_neigh_del(struct fib *fib, int argc, char **argv, FILE *out)
+{
+	struct in6_addr a;
+	char dev[FIB_IFNAME_MAX], what[INET6_ADDRSTRLEN + FIB_IFNAME_MAX + 8];
+
+	if (argc != 3 || strcmp(argv[1], "dev") != 0) {
+		fputs("usage: fib neigh del ADDR dev IFNAME\n", out);
+		return 2;
+	}
+	if (ctl_addr(argv[0], &a, out) || ctl_ifname(argv[2], dev, out))
+		return 2;
+	snprintf(what, sizeof(what), "%s dev %s", argv[0], dev);
+	if (ctl_fib_status(fib, fib_neigh_del(fib, &a, dev), "neighbour", what, out))
+		return 1;
+	fprintf(out, "neighbour %s deleted\n", what);
+	return 0;
+}
+
+/* `fib ...` after the word fib. */
+static int
+ctl_fib(struct fib *fib, int argc, char **argv, FILE *out, bool json)
+{
+	if (argc == 0)
+		return ctl_fib_list(fib, out, json);
+	if (argc >= 2 && strcmp(argv[0], "route") == 0) {
+		if (strcmp(argv[1], "add") == 0)
+			return ctl_fib_route_add(fib, argc - 2, argv + 2, out);
+		if (strcmp(argv[1], "del") == 0)
+			return ctl_fib_route_del(fib, argc - 2, argv + 2, out);
+	}
+	if (argc >= 2 && strcmp(argv[0], "neigh") == 0) {
+		if (strcmp(argv[1], "add") == 0)
+			return ctl_fib_neigh_add(fib, argc - 2, argv + 2, out);
+		if (strcmp(argv[1], "del") == 0)
+			return ctl_fib_neigh_del(fib, argc - 2, argv + 2, out);
+	}
+	fputs("usage: fib [route add|del ... | neigh add|del ...] ('help' for the syntax)\n", out);
+	return 2;
+}
+
 static int
 ctl_stats(struct bcache *bc, FILE *out, bool json)
 {
@@ -148,7 +457,7 @@ ctl_stats(struct bcache *bc, FILE *out, bool json)
 }
 
 int
-ctl_exec(struct bcache *bc, int argc, char **argv, FILE *out)
+ctl_exec(struct bcache *bc, struct fib *fib, int argc, char **argv, FILE *out)
 {
 	bool json = false;
 	int i, n = 0;
@@ -172,6 +481,8 @@ ctl_exec(struct bcache *bc, int argc, char **argv, FILE *out)
 		if (strcmp(argv[1], "del") == 0)
 			return ctl_bc_del(bc, n - 2, argv + 2, out);
 	}
+	if (strcmp(argv[0], "fib") == 0)
+		return ctl_fib(fib, n - 1, argv + 1, out, json);
 	if (strcmp(argv[0], "stats") == 0 && n == 1)
 		return ctl_stats(bc, out, json);
 	fprintf(out, "error: unknown command \"%s\"\n%s", argv[0], ctl_usage);
@@ -233,7 +544,7 @@ ctl_split(char *line, char **argv)
 }
 
 void
-ctl_serve(int lfd, struct bcache *bc)
+ctl_serve(int lfd, struct bcache *bc, struct fib *fib)
 {
 	struct timeval tv = {.tv_sec = 1};
 	char line[CTL_LINE_MAX], *argv[CTL_ARGS_MAX], *body = NULL;
@@ -260,7 +571,7 @@ ctl_serve(int lfd, struct bcache *bc)
 		close(fd);
 		return;
 	}
-	status = ctl_exec(bc, ctl_split(line, argv), argv, out);
+	status = ctl_exec(bc, fib, ctl_split(line, argv), argv, out);
 	fclose(out);
 	dprintf(fd, "%d\n%s", status, body);
 	free(body);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "bcache.h"
+#include "fib.h"
 
 #define CTL_LINE_MAX 1024
 #define CTL_ARGS_MAX 16
@@ -19,9 +20,9 @@
 int ctl_listen(const char *path, char *err, size_t errlen);
 
 /** Accept one client on @p lfd and answer its command. */
-void ctl_serve(int lfd, struct bcache *bc);
+void ctl_serve(int lfd, struct bcache *bc, struct fib *fib);
 
 /** Run one command; its output goes to @p out. @return the exit status. */
-int ctl_exec(struct bcache *bc, int argc, char **argv, FILE *out);
+int ctl_exec(struct bcache *bc, struct fib *fib, int argc, char **argv, FILE *out);
 
 #endif

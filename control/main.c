@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * mip6ha-cp: the control plane. One epoll loop; owns the shared binding table.
+ * mip6ha-cp: the control plane. One epoll loop; owns the shared binding table
+ * and the shared fib.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include "bcache.h"
 #include "conf.h"
 #include "ctl.h"
+#include "fib.h"
 #include "log.h"
 #include "mip6ha_version.h"
 
@@ -40,8 +42,9 @@ static const char cp_usage[] =
 	"Exit status: 0 on success or clean shutdown (SIGTERM, SIGINT), 1 on a runtime\n"
 	"error, 2 on a usage or configuration error.\n"
 	"\n"
-	"The binding table is created in hugetlbfs when it is mounted, else in /dev/shm,\n"
-	"and adopted with all its bindings when mip6ha-cp restarts.\n";
+	"The binding table and the fib (routes and neighbours for the dataplane) are\n"
+	"created in hugetlbfs when it is mounted, else in /dev/shm, and adopted with\n"
+	"all their entries when mip6ha-cp restarts.\n";
 
 static int
 cp_check_config(const char *path)
@@ -70,7 +73,7 @@ cp_signals(void)
 }
 
 static int
-cp_loop(struct bcache *bc, int lfd, int sfd)
+cp_loop(struct bcache *bc, struct fib *fib, int lfd, int sfd)
 {
 	struct epoll_event ev = {.events = EPOLLIN}, evs[8];
 	int ep = epoll_create1(EPOLL_CLOEXEC), i, n;
@@ -89,7 +92,7 @@ cp_loop(struct bcache *bc, int lfd, int sfd)
 			struct signalfd_siginfo si;
 
 			if (evs[i].data.fd == lfd) {
-				ctl_serve(lfd, bc);
+				ctl_serve(lfd, bc, fib);
 				continue;
 			}
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
@@ -98,7 +101,7 @@ cp_loop(struct bcache *bc, int lfd, int sfd)
 				log_info("SIGHUP: configuration reload is not implemented yet");
 				continue;
 			}
-			log_info("signal %u: shutting down, bindings stay in shared memory",
+			log_info("signal %u: shutting down, bindings and fib stay in shared memory",
 				 si.ssi_signo);
 			close(ep);
 			return 0;
@@ -111,6 +114,7 @@ cp_run(const char *path, bool debug)
 {
 	struct conf *c = conf_load(path, stderr);
 	struct bcache *bc;
+	struct fib *fib;
 	char err[512];
 	int lfd, sfd, rc;
 
@@ -126,14 +130,20 @@ cp_run(const char *path, bool debug)
 	log_info("binding table %s: %s, capacity %u, %u bindings", c->shm.name,
 		 bcache_adopted(bc) ? "adopted" : "created", bt_capacity(bcache_table(bc)),
 		 bt_count(bcache_table(bc)));
+	fib = fib_create(c->shm.name, FIB_CAPACITY_DEF, err, sizeof(err));
+	if (fib == NULL)
+		fatalx("fib: %s", err);
+	log_info("fib %s: capacity %u routes and %u neighbours, generation %llu", c->shm.name,
+		 fib_capacity(fib), fib_capacity(fib), (unsigned long long)fib_generation(fib));
 	sfd = cp_signals();
 	lfd = ctl_listen(c->control.socket, err, sizeof(err));
 	if (lfd < 0 || sfd < 0)
 		fatalx("control socket: %s", lfd < 0 ? err : "signalfd failed");
 	log_info("listening on %s", c->control.socket);
-	rc = cp_loop(bc, lfd, sfd);
+	rc = cp_loop(bc, fib, lfd, sfd);
 	close(lfd);
 	unlink(c->control.socket);
+	fib_close(fib);
 	bcache_close(bc);
 	conf_free(c);
 	return rc;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The three programs as an operator uses them: check a config, start the
 # control plane, add and list bindings with the CLI, read them from a second
-# process (mip6ha-dp --show-bindings), restart without losing them.
+# process (mip6ha-dp --show-bindings), set routes and neighbours in the fib,
+# restart without losing either.
 #   cli.sh MIP6HA_CP MIP6HA MIP6HA_DP SOURCE_ROOT
 set -u
 CP=$1 CLI=$2 DP=$3 ROOT=$4
@@ -60,12 +61,31 @@ check "reader process sees the bindings" \
 check "bc del" "$CLI" -c "$cfg" bc del 2001:db8::cafe
 check "reader process sees the delete" \
 	sh -c "! '$DP' -c '$cfg' --show-bindings | grep -q 2001:db8::cafe"
+check "fib route add via" "$CLI" -c "$cfg" fib route add 2001:db8:5::/48 via 2001:db8::1 dev ha-core
+check "fib route add blackhole" "$CLI" -c "$cfg" fib route add ::/0 blackhole
+check "fib neigh add" "$CLI" -c "$cfg" fib neigh add 2001:db8::1 lladdr 00:00:5e:00:53:01 dev ha-core
+check "fib lists the route" \
+	sh -c "'$CLI' -c '$cfg' fib | grep -qx 'route 2001:db8:5::/48 via 2001:db8::1 dev ha-core'"
+check "fib lists the neighbour" \
+	sh -c "'$CLI' -c '$cfg' fib | grep -qx 'neigh 2001:db8::1 lladdr 00:00:5e:00:53:01 dev ha-core'"
+check "fib --json" sh -c "'$CLI' -c '$cfg' fib --json |
+	grep -F '{\"prefix\":\"2001:db8:5::/48\",\"type\":\"unicast\",\"gw\":\"2001:db8::1\",\"dev\":\"ha-core\"}' |
+	grep -qF '\"neighbours\":[{\"addr\":\"2001:db8::1\",\"lladdr\":\"00:00:5e:00:53:01\",\"dev\":\"ha-core\"}]'"
+check "fib route add without dev exits 2" \
+	sh -c "'$CLI' -c '$cfg' fib route add 2001:db8:6::/48 via 2001:db8::1 >'$tmp/fib.out'; test \$? -eq 2"
+check "... and prints the usage" grep -q '^usage: fib route add PREFIX/LEN' "$tmp/fib.out"
+check "fib route del missing exits 1" \
+	sh -c "'$CLI' -c '$cfg' fib route del 2001:db8:6::/48 >'$tmp/fib.out'; test \$? -eq 1"
+check "... and says so" grep -qx 'error: no route 2001:db8:6::/48' "$tmp/fib.out"
+check "fib route del" "$CLI" -c "$cfg" fib route del ::/0
 check "second control plane refused" sh -c "'$CP' -c '$cfg' 2>&1 | grep -q 'another writer'"
 kill "$cppid"; wait "$cppid"
 check "SIGTERM exits 0" test $? -eq 0
 cppid=
 check "control plane restarts" start_cp
 check "restart adopted the binding" sh -c "'$CLI' -c '$cfg' bc | grep -q 2001:db8::beef"
+check "restart adopted the fib" \
+	sh -c "'$CLI' -c '$cfg' fib | grep -q '^generation 8, 1 routes, 1 neighbours, 0 rejected'"
 check "stats counts 1" sh -c "'$CLI' -c '$cfg' stats --json | grep -q '\"bindings\":1,'"
 check "unknown command exits 2" sh -c "'$CLI' -c '$cfg' frobnicate >/dev/null; test \$? -eq 2"
 kill "$cppid"; wait "$cppid"; cppid=

@@ -1,0 +1,818 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker: rx burst -> parse -> one bulk binding lookup -> per packet
+ * encapsulate (RFC 2473), decapsulate (RFC 6275 §10.4.5), route, or hand to the
+ * kernel; no locks, no syscalls while traffic flows, every drop counted by
+ * reason (stats.h).
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dp.h"
+
+#define DP_NH_HOPOPT	0
+#define DP_NH_IPIP	4
+#define DP_NH_IPV6	41
+#define DP_NH_ROUTING	43
+#define DP_NH_FRAG	44
+#define DP_NH_ICMPV6	58
+#define DP_NH_DSTOPT	60
+#define DP_NH_MH	135
+#define DP_OPT_TEL	4
+#define DP_OPT_HAO	201
+#define DP_IDLE_SPIN	256
+#define DP_IDLE_SLEEP	1024
+#define DP_SLEEP_MAX_US 200
+
+enum dp_meta_flag {
+	DP_M_HBH = 1u << 0,
+	DP_M_FRAG = 1u << 1, /**< a Fragment header */
+	DP_M_RH2 = 1u << 2,
+	DP_M_TEL = 1u << 3,
+	DP_M_HAO = 1u << 4,
+};
+
+/** What parsing found out about one IPv6 packet. */
+struct dp_meta {
+	struct rte_ipv6_hdr *ip;
+	uint16_t l4off;	  /**< from the IPv6 header to the upper-layer header */
+	uint16_t tel_off; /**< from the IPv6 header to the TEL value */
+	uint8_t nh;	  /**< upper-layer protocol (44: non-first fragment) */
+	uint8_t flags;
+	uint8_t tel;
+};
+
+static const uint8_t dp_ff[16];
+
+static inline bool
+dp_addr_multicast(const uint8_t *a)
+{
+	return a[0] == 0xff;
+}
+
+static inline bool
+dp_addr_linklocal(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* Addresses that can never be a Home Address (bad-input matrix D2, F6). */
+static bool
+dp_addr_bad_src(const uint8_t *a)
+{
+	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (dp_addr_multicast(a) || dp_addr_linklocal(a) || memcmp(a, v4mapped, 12) == 0)
+		return true;
+	/* :: and ::1 */
+	return memcmp(a, dp_ff, 15) == 0 && a[15] <= 1;
+}
+
+/* Destination options: find the Tunnel Encapsulation Limit and the Home
+ * Address option, refusing options that run past the header (F3, F4). */
+static int
+dp_parse_dstopt(const uint8_t *base, uint32_t off, uint32_t hlen, struct dp_meta *m)
+{
+	uint32_t o = off + 2, end = off + hlen;
+
+	while (o < end) {
+		uint8_t type = base[o], len;
+
+		if (type == 0) { /* Pad1 */
+			o++;
+			continue;
+		}
+		if (o + 2 > end || o + 2 + base[o + 1] > end)
+			return DP_DROP_EXT_CHAIN;
+		len = base[o + 1];
+		if (type == DP_OPT_TEL && len == 1) {
+			m->flags |= DP_M_TEL;
+			m->tel = base[o + 2];
+			m->tel_off = (uint16_t)(o + 2);
+		} else if (type == DP_OPT_HAO) {
+			if (m->flags & DP_M_HAO)
+				return DP_DROP_HAO_DUP;
+			m->flags |= DP_M_HAO;
+		}
+		o += 2u + len;
+	}
+	return -1;
+}
+
+/*
+ * Walk the extension-header chain of the IPv6 packet at @p base (@p len bytes,
+ * header included) with a hard cap (F11). @return -1 or a drop reason.
+ */
+static int
+dp_parse_chain(const uint8_t *base, uint32_t len, struct dp_meta *m)
+{
+	uint32_t off = sizeof(struct rte_ipv6_hdr), hlen;
+	uint8_t nh = base[6];
+	int n, rc;
+
+	m->flags = 0;
+	for (n = 0; n <= DP_EXT_MAX; n++) {
+		if (nh != DP_NH_HOPOPT && nh != DP_NH_ROUTING && nh != DP_NH_FRAG &&
+		    nh != DP_NH_DSTOPT)
+			break;
+		if (off + 8 > len)
+			return DP_DROP_EXT_CHAIN;
+		hlen = nh == DP_NH_FRAG ? 8u : (base[off + 1] + 1u) * 8u;
+		if (off + hlen > len)
+			return DP_DROP_EXT_CHAIN;
+		switch (nh) {
+		case DP_NH_HOPOPT:
+			if (off != sizeof(struct rte_ipv6_hdr))
+				return DP_DROP_EXT_CHAIN; /* RFC 8200 §4.3: first only */
+			m->flags |= DP_M_HBH;
+			break;
+		case DP_NH_ROUTING:
+			if (base[off + 2] == 0)
+				return DP_DROP_RH0;
+			if (base[off + 2] == 2) {
+				if (base[off + 1] != 2 || base[off + 3] != 1)
+					return DP_DROP_BAD_RH2;
+				m->flags |= DP_M_RH2;
+			}
+			break;
+		case DP_NH_FRAG:
+			m->flags |= DP_M_FRAG;
+			/* A non-first fragment carries no header chain to follow. */
+			if ((((uint32_t)base[off + 2] << 8 | base[off + 3]) & 0xfff8u) != 0) {
+				m->nh = DP_NH_FRAG;
+				m->l4off = (uint16_t)(off + hlen);
+				return -1;
+			}
+			break;
+		default:
+			rc = dp_parse_dstopt(base, off, hlen, m);
+			if (rc >= 0)
+				return rc;
+			break;
+		}
+		nh = base[off];
+		off += hlen;
+	}
+	if (n > DP_EXT_MAX)
+		return DP_DROP_EXT_CHAIN;
+	m->nh = nh;
+	m->l4off = (uint16_t)off;
+	return -1;
+}
+
+static inline void
+dp_punt(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, enum dp_event why)
+{
+	struct dp_port *p = &lc->dp->ports[pidx];
+	uint16_t tap = p->kind == DP_PORT_DATA ? p->peer : pidx;
+
+	dp_event(lc, why);
+	dp_tx(lc, tap, m);
+}
+
+/* The kernel of @p data_pidx's tap forwards a frame we could not resolve. */
+static void
+dp_punt_to_kernel(struct dp_lcore *lc, uint16_t data_pidx, struct rte_mbuf *m, enum dp_event why)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	rte_ether_addr_copy(&lc->dp->ports[data_pidx].mac, &eth->dst_addr);
+	dp_punt(lc, data_pidx, m, why);
+}
+
+/*
+ * Parse Ethernet and IPv6 of a frame from a data port. @return true when the
+ * packet goes on to the lookup; false when it was dropped or punted here.
+ */
+static bool
+dp_parse(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_meta *meta)
+{
+	const struct dp_port *p = &lc->dp->ports[pidx];
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint32_t len = rte_pktmbuf_data_len(m), plen;
+	struct rte_ipv6_hdr *ip;
+	int rc;
+
+	if (len < RTE_ETHER_HDR_LEN || m->nb_segs != 1) {
+		dp_drop(lc, m, DP_DROP_MALFORMED);
+		return false;
+	}
+	if (rte_is_unicast_ether_addr(&eth->dst_addr) &&
+	    !rte_is_same_ether_addr(&eth->dst_addr, &p->mac)) {
+		dp_drop(lc, m, DP_DROP_OTHERHOST);
+		return false;
+	}
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
+		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP); /* ARP, IPv4, LLDP: the kernel's */
+		return false;
+	}
+	ip = (struct rte_ipv6_hdr *)(eth + 1);
+	plen = rte_be_to_cpu_16(ip->payload_len);
+	/* F1: short, not version 6, or a payload length past the frame (also a
+	 * jumbogram's 0, E9: no link we drive carries one). */
+	if (len < DP_ENCAP_HDR ||
+	    (ip->vtc_flow & rte_cpu_to_be_32(0xf0000000)) != rte_cpu_to_be_32(0x60000000) ||
+	    plen == 0 || plen > len - DP_ENCAP_HDR) {
+		dp_drop(lc, m, DP_DROP_MALFORMED);
+		return false;
+	}
+	/* F2: trailing Ethernet padding is not payload. */
+	if (plen < len - DP_ENCAP_HDR)
+		rte_pktmbuf_trim(m, (uint16_t)(len - DP_ENCAP_HDR - plen));
+	meta->ip = ip;
+	rc = dp_parse_chain((const uint8_t *)ip, plen + (uint32_t)sizeof(*ip), meta);
+	if (rc >= 0) {
+		dp_drop(lc, m, (enum dp_drop)rc);
+		return false;
+	}
+	/* Link-scoped and multicast destinations are never tunnelled (E2, E3):
+	 * the kernel answers, or reports the MN's link-local unreachable. */
+	if (dp_addr_multicast(ip->dst_addr) || dp_addr_linklocal(ip->dst_addr)) {
+		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP);
+		return false;
+	}
+	return true;
+}
+
+static uint32_t
+dp_flow_label(const struct rte_ipv6_hdr *ip)
+{
+	uint32_t fl = rte_be_to_cpu_32(ip->vtc_flow) & RTE_IPV6_HDR_FL_MASK;
+	const uint32_t *w = (const uint32_t *)(const void *)ip->src_addr;
+	uint32_t h = 0x9e3779b9u;
+	int i;
+
+	if (fl != 0)
+		return fl;
+	/* RFC 6438: a tunnel entry point gives flows distinct outer labels. */
+	for (i = 0; i < 8; i++)
+		h = (h ^ w[i]) * 0x01000193u;
+	return (h ^ (h >> 20)) & RTE_IPV6_HDR_FL_MASK;
+}
+
+/* The outer Ethernet + IPv6 header toward a binding's CoA, resolved once. */
+static const struct dp_cache_ent *
+dp_cache_get(struct dp_lcore *lc, uint32_t id, const struct bt_binding *b)
+{
+	struct dp_cache_ent *e = &lc->cache[id & (DP_CACHE_SIZE - 1)];
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)e->hdr;
+	struct rte_ipv6_hdr *o = (struct rte_ipv6_hdr *)(eth + 1);
+	struct rte_ether_addr mac;
+	uint16_t port;
+	int rc;
+
+	if (e->id == id && e->epoch == lc->fib->epoch && e->ha_idx == b->ha_idx &&
+	    memcmp(o->dst_addr, &b->coa, 16) == 0)
+		return e;
+	rc = dp_nh_lookup(lc->fib, b->coa.s6_addr, &port, &mac);
+	if (rc < 0)
+		return NULL;
+	e->id = id;
+	e->epoch = lc->fib->epoch;
+	e->ha_idx = b->ha_idx;
+	e->port = port;
+	e->punt = rc == 1;
+	/* Unresolved: the kernel behind the egress tap resolves and forwards. */
+	rte_ether_addr_copy(rc == 1 ? &lc->dp->ports[port].mac : &mac, &eth->dst_addr);
+	rte_ether_addr_copy(&lc->dp->ports[port].mac, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	o->vtc_flow = rte_cpu_to_be_32(0x60000000);
+	o->payload_len = 0;
+	o->proto = DP_NH_IPV6;
+	o->hop_limits = lc->dp->tunnel_hop_limit;
+	memcpy(o->src_addr, &lc->dp->ha_addr[b->ha_idx < lc->dp->n_ha_addr ? b->ha_idx : 0], 16);
+	memcpy(o->dst_addr, &b->coa, 16);
+	return e;
+}
+
+/* RFC 2473 §5.1: the option this packet's tunnel header carries, if any. */
+static int
+dp_encap_limit(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp_meta *mt,
+	       const struct bt_binding *b)
+{
+	if (!(mt->flags & DP_M_TEL))
+		return lc->dp->encap_limit;
+	if (mt->tel == 0) {
+		dp_icmp_error(lc, pidx, m, 4, 0, mt->tel_off, &lc->dp->ha_addr[b->ha_idx]);
+		return -2;
+	}
+	return mt->tel - 1;
+}
+
+/*
+ * RFC 2473 encapsulation of a packet to a bound HoA. The inner hop limit is
+ * decremented first, as a router's would be; the outer traffic class copies
+ * the inner one (RFC 6040 normal mode), the flow label follows RFC 6438.
+ */
+static void
+dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp_meta *mt,
+	 const struct bt_binding *b, uint32_t id)
+{
+	struct dp *dp = lc->dp;
+	struct rte_ipv6_hdr *ip = mt->ip, *o;
+	const struct dp_cache_ent *e;
+	uint32_t inner = rte_be_to_cpu_16(ip->payload_len) + (uint32_t)sizeof(*ip), over, tc;
+	int tel;
+	uint8_t *hdr;
+
+	if (memcmp(ip->src_addr, &b->coa, 16) == 0) {
+		dp_drop(lc, m, DP_DROP_ENCAP_LOOP); /* E7 */
+		return;
+	}
+	if (ip->hop_limits <= 1) {
+		dp_punt(lc, pidx, m, DP_EV_PUNT_HOPLIMIT); /* E1: Time Exceeded by the kernel */
+		return;
+	}
+	tel = dp_encap_limit(lc, pidx, m, mt, b);
+	if (tel == -2) {
+		dp_drop(lc, m, DP_DROP_ENCAP_LIMIT); /* E4 */
+		return;
+	}
+	e = dp_cache_get(lc, id, b);
+	if (e == NULL) {
+		dp_punt(lc, pidx, m, DP_EV_PUNT_NO_ROUTE);
+		return;
+	}
+	over = (uint32_t)sizeof(*o) + (tel >= 0 ? 8u : 0u);
+	if (inner + over > dp->ports[e->port].mtu) {
+		/* RFC 2473 §7.1 (E5): never a silent drop. */
+		uint32_t tmtu = dp->ports[e->port].mtu - over;
+
+		dp_icmp_error(lc, pidx, m, 2, 0, tmtu > DP_MIN_MTU ? tmtu : DP_MIN_MTU,
+			      &dp->ha_addr[b->ha_idx]);
+		dp_drop(lc, m, DP_DROP_TOO_BIG);
+		return;
+	}
+	ip->hop_limits--;
+	tc = (rte_be_to_cpu_32(ip->vtc_flow) >> RTE_IPV6_HDR_TC_SHIFT) & 0xff;
+	hdr = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)over);
+	if (hdr == NULL) {
+		dp_drop(lc, m, DP_DROP_NO_HEADROOM);
+		return;
+	}
+	memcpy(hdr, e->hdr, DP_ENCAP_HDR);
+	o = (struct rte_ipv6_hdr *)(hdr + RTE_ETHER_HDR_LEN);
+	o->vtc_flow =
+		rte_cpu_to_be_32(0x60000000u | tc << RTE_IPV6_HDR_TC_SHIFT | dp_flow_label(ip));
+	o->payload_len = rte_cpu_to_be_16((uint16_t)(inner + over - sizeof(*o)));
+	if (tel >= 0) {
+		/* Destination Options: Tunnel Encapsulation Limit, then PadN(1). */
+		uint8_t *d = hdr + DP_ENCAP_HDR;
+
+		o->proto = DP_NH_DSTOPT;
+		d[0] = DP_NH_IPV6;
+		d[1] = 0;
+		d[2] = DP_OPT_TEL;
+		d[3] = 1;
+		d[4] = (uint8_t)tel;
+		d[5] = 1;
+		d[6] = 1;
+		d[7] = 0;
+	}
+	dp_event(lc, DP_EV_ENCAP);
+	stats_add(&lc->bst[id].encap_pkts, 1);
+	stats_add(&lc->bst[id].encap_bytes, inner);
+	if (e->punt)
+		dp_punt(lc, e->port, m, DP_EV_PUNT_NO_NEIGH);
+	else
+		dp_tx(lc, e->port, m);
+}
+
+/* Plain IPv6 routing through the FIB snapshot. */
+static void
+dp_forward(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp_meta *mt)
+{
+	struct rte_ipv6_hdr *ip = mt->ip;
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ether_addr mac;
+	uint16_t port;
+	int rc = dp_nh_lookup(lc->fib, ip->dst_addr, &port, &mac);
+
+	if (rc == -3) {
+		dp_drop(lc, m, DP_DROP_BLACKHOLE);
+		return;
+	}
+	if (rc == -1 || rc == -2) {
+		dp_punt(lc, pidx, m, rc == -1 ? DP_EV_PUNT_NO_ROUTE : DP_EV_PUNT_TAP);
+		return;
+	}
+	/* The kernel sends Time Exceeded and Packet Too Big for routed traffic. */
+	if (ip->hop_limits <= 1 ||
+	    rte_pktmbuf_data_len(m) - RTE_ETHER_HDR_LEN > lc->dp->ports[port].mtu) {
+		dp_punt(lc, pidx, m, DP_EV_PUNT_HOPLIMIT);
+		return;
+	}
+	if (rc == 1) {
+		dp_punt_to_kernel(lc, port, m, DP_EV_PUNT_NO_NEIGH);
+		return;
+	}
+	ip->hop_limits--;
+	rte_ether_addr_copy(&mac, &eth->dst_addr);
+	rte_ether_addr_copy(&lc->dp->ports[port].mac, &eth->src_addr);
+	dp_event(lc, DP_EV_FORWARD);
+	dp_tx(lc, port, m);
+}
+
+struct dp_dec {
+	struct rte_mbuf *m;
+	struct dp_meta outer;
+	struct dp_meta inner;
+};
+
+/* Checks on the inner packet that need no lookup (D2, D4, D5). */
+static bool
+dp_decap_pre(struct dp_lcore *lc, struct dp_dec *d)
+{
+	const uint8_t *ob = (const uint8_t *)d->outer.ip;
+	uint32_t olen = rte_be_to_cpu_16(d->outer.ip->payload_len) + 40u;
+	uint32_t avail = olen - d->outer.l4off, ilen;
+	struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(uintptr_t)(ob + d->outer.l4off);
+	int rc;
+
+	if (d->outer.flags & DP_M_FRAG) {
+		dp_drop(lc, d->m, DP_DROP_TUNNEL_FRAGMENT); /* D7: never check a fragment */
+		return false;
+	}
+	if (avail < sizeof(*in) ||
+	    (in->vtc_flow & rte_cpu_to_be_32(0xf0000000)) != rte_cpu_to_be_32(0x60000000)) {
+		dp_drop(lc, d->m, DP_DROP_MALFORMED);
+		return false;
+	}
+	ilen = rte_be_to_cpu_16(in->payload_len) + 40u;
+	if (ilen > avail || ilen == 40) {
+		dp_drop(lc, d->m, DP_DROP_MALFORMED); /* D4 */
+		return false;
+	}
+	if (dp_addr_bad_src(in->src_addr)) {
+		dp_drop(lc, d->m, DP_DROP_BAD_INNER_SRC);
+		return false;
+	}
+	d->inner.ip = in;
+	rc = dp_parse_chain((const uint8_t *)in, ilen, &d->inner);
+	if (rc >= 0) {
+		dp_drop(lc, d->m, (enum dp_drop)rc);
+		return false;
+	}
+	if (d->inner.nh == DP_NH_IPV6 || d->inner.nh == DP_NH_IPIP) {
+		dp_drop(lc, d->m, DP_DROP_NESTED_TUNNEL);
+		return false;
+	}
+	return true;
+}
+
+/* RFC 6040 §4.2 decapsulation: CE outside marks ECT inside, drops Not-ECT. */
+static bool
+dp_decap_ecn(struct rte_ipv6_hdr *outer, struct rte_ipv6_hdr *in)
+{
+	uint32_t ov = rte_be_to_cpu_32(outer->vtc_flow), iv = rte_be_to_cpu_32(in->vtc_flow);
+
+	if (((ov >> RTE_IPV6_HDR_TC_SHIFT) & 3) != 3)
+		return true;
+	if (((iv >> RTE_IPV6_HDR_TC_SHIFT) & 3) == 0)
+		return false;
+	in->vtc_flow = rte_cpu_to_be_32(iv | 3u << RTE_IPV6_HDR_TC_SHIFT);
+	return true;
+}
+
+/* Accepted reverse-tunnel packet: strip the outer header and route the inner. */
+static void
+dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const struct bt_binding *sb,
+	     uint32_t sid, bool dst_hit, const struct bt_binding *db, uint32_t did)
+{
+	struct rte_ipv6_hdr *in = d->inner.ip;
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(d->m, struct rte_ether_hdr *), *ne;
+	struct rte_ether_addr smac = eth->src_addr;
+	uint32_t ilen = rte_be_to_cpu_16(in->payload_len) + 40u;
+	uint16_t strip = (uint16_t)(d->outer.l4off);
+
+	if (memcmp(&sb->coa, d->outer.ip->src_addr, 16) != 0 ||
+	    memcmp(&lc->dp->ha_addr[sb->ha_idx < lc->dp->n_ha_addr ? sb->ha_idx : 0],
+		   d->outer.ip->dst_addr, 16) != 0) {
+		dp_drop(lc, d->m, DP_DROP_SPOOFED); /* D1, D3 */
+		return;
+	}
+	if (memcmp(in->dst_addr, in->src_addr, 16) == 0) {
+		dp_drop(lc, d->m, DP_DROP_DECAP_LOOP); /* D6 */
+		return;
+	}
+	if (!dp_decap_ecn(d->outer.ip, in)) {
+		dp_drop(lc, d->m, DP_DROP_ECN_CE_NOT_ECT); /* D10 */
+		return;
+	}
+	stats_add(&lc->bst[sid].decap_pkts, 1);
+	stats_add(&lc->bst[sid].decap_bytes, ilen);
+	dp_event(lc, DP_EV_DECAP);
+	rte_pktmbuf_adj(d->m, strip);
+	rte_pktmbuf_trim(d->m, (uint16_t)(rte_pktmbuf_data_len(d->m) - RTE_ETHER_HDR_LEN - ilen));
+	ne = rte_pktmbuf_mtod(d->m, struct rte_ether_hdr *);
+	ne->src_addr = smac;
+	rte_ether_addr_copy(&lc->dp->ports[pidx].mac, &ne->dst_addr);
+	ne->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	d->inner.ip = (struct rte_ipv6_hdr *)(ne + 1);
+	if (dst_hit) {
+		dp_event(lc, DP_EV_HAIRPIN); /* D6: another MN served here */
+		dp_encap(lc, pidx, d->m, &d->inner, db, did);
+	} else if (dp_addr_multicast(in->dst_addr) || dp_addr_linklocal(in->dst_addr)) {
+		dp_punt(lc, pidx, d->m, DP_EV_PUNT_TAP);
+	} else {
+		dp_forward(lc, pidx, d->m, &d->inner);
+	}
+}
+
+/* RFC 6275 §10.4.5: forward only if the inner source is bound to the outer source. */
+static void
+dp_decap_burst(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *dec, unsigned int n)
+{
+	const struct in6_addr *keys[2 * DP_BURST];
+	struct bt_binding b[2 * DP_BURST];
+	uint32_t ids[2 * DP_BURST];
+	unsigned int i, k = 0;
+	uint64_t hit;
+
+	for (i = 0; i < n; i++)
+		if (dp_decap_pre(lc, &dec[i])) {
+			dec[k] = dec[i];
+			keys[2 * k] = (const struct in6_addr *)(void *)dec[k].inner.ip->src_addr;
+			keys[2 * k + 1] =
+				(const struct in6_addr *)(void *)dec[k].inner.ip->dst_addr;
+			k++;
+		}
+	if (k == 0)
+		return;
+	hit = bt_lookup_bulk(lc->dp->bt, keys, 2 * k, ids, b);
+	for (i = 0; i < k; i++) {
+		if (!(hit >> (2 * i) & 1)) {
+			dp_drop(lc, dec[i].m, DP_DROP_UNKNOWN_HOA); /* D2 */
+			continue;
+		}
+		dp_decap_one(lc, pidx, &dec[i], &b[2 * i], ids[2 * i], hit >> (2 * i + 1) & 1,
+			     &b[2 * i + 1], ids[2 * i + 1]);
+	}
+}
+
+/* Not to a bound HoA: the HA's own traffic, signalling, or plain routing. */
+static void
+dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_meta *mt,
+	    struct dp_dec *dec, unsigned int *n_dec)
+{
+	if (dp_is_ha_addr(lc->dp, mt->ip->dst_addr)) {
+		if (mt->flags & DP_M_RH2) {
+			dp_drop(lc, m, DP_DROP_BAD_RH2); /* F8: the HA is no mobile node */
+			return;
+		}
+		if (mt->nh == DP_NH_IPV6) {
+			dec[*n_dec].m = m;
+			dec[*n_dec].outer = *mt;
+			(*n_dec)++;
+			return;
+		}
+		if (mt->nh == DP_NH_MH) {
+			dp_event(lc, DP_EV_PUNT_SIG);
+			dp_tx(lc, lc->dp->sig, m);
+			return;
+		}
+		if (mt->nh == DP_NH_ICMPV6 && dp_icmp_tunnel_error(lc, pidx, m, mt->l4off))
+			return;
+		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP);
+		return;
+	}
+	if (mt->nh == DP_NH_MH) {
+		dp_event(lc, DP_EV_PUNT_SIG);
+		dp_tx(lc, lc->dp->sig, m);
+		return;
+	}
+	dp_forward(lc, pidx, m, mt);
+}
+
+static void
+dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_meta meta[DP_BURST];
+	const struct in6_addr *keys[DP_BURST];
+	struct bt_binding b[DP_BURST];
+	uint32_t ids[DP_BURST];
+	struct dp_dec dec[DP_BURST];
+	struct rte_mbuf *ms[DP_BURST];
+	unsigned int i, nk = 0, n_dec = 0;
+	uint64_t hit;
+
+	for (i = 0; i < n; i++) {
+		if (!dp_parse(lc, pidx, pkts[i], &meta[nk]))
+			continue;
+		ms[nk] = pkts[i];
+		keys[nk] = (const struct in6_addr *)(void *)meta[nk].ip->dst_addr;
+		nk++;
+	}
+	if (nk == 0)
+		return;
+	hit = bt_lookup_bulk(lc->dp->bt, keys, nk, ids, b);
+	for (i = 0; i < nk; i++) {
+		if (hit >> i & 1)
+			dp_encap(lc, pidx, ms[i], &meta[i], &b[i], ids[i]);
+		else
+			dp_classify(lc, pidx, ms[i], &meta[i], dec, &n_dec);
+	}
+	if (n_dec != 0)
+		dp_decap_burst(lc, pidx, dec, n_dec);
+}
+
+/*
+ * Frames from an exception tap leave by its port. Kernel traffic to a bound
+ * HoA is tunnelled like any other (ND excepted: it is link-scoped).
+ */
+static void
+dp_rx_tap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t out = lc->dp->ports[pidx].peer, i;
+	struct bt_binding b;
+	struct dp_meta mt;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+		int64_t id;
+
+		dp_event(lc, DP_EV_FROM_TAP);
+		if (rte_pktmbuf_data_len(m) >= DP_ENCAP_HDR && m->nb_segs == 1 &&
+		    eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) &&
+		    !dp_addr_multicast(ip->dst_addr) && !dp_addr_linklocal(ip->dst_addr) &&
+		    rte_be_to_cpu_16(ip->payload_len) + DP_ENCAP_HDR <= rte_pktmbuf_data_len(m) &&
+		    (id = bt_lookup(lc->dp->bt, (const struct in6_addr *)(void *)ip->dst_addr,
+				    &b)) > 0) {
+			mt.ip = ip;
+			if (dp_parse_chain((const uint8_t *)ip,
+					   rte_be_to_cpu_16(ip->payload_len) + 40u, &mt) < 0 &&
+			    ip->hop_limits > 1) {
+				dp_encap(lc, out, m, &mt, &b, (uint32_t)id);
+				continue;
+			}
+		}
+		dp_tx(lc, out, m);
+	}
+}
+
+/* Frames mip6ha-cp wrote on the signalling tap, routed by their destination. */
+static void
+dp_rx_sig(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i, port;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+		struct rte_ether_addr mac;
+		int rc;
+
+		if (rte_pktmbuf_data_len(m) < DP_ENCAP_HDR || m->nb_segs != 1 ||
+		    eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
+			dp_drop(lc, m, DP_DROP_NOT_IPV6);
+			continue;
+		}
+		dp_event(lc, DP_EV_FROM_SIG);
+		rc = dp_nh_lookup(lc->fib, ip->dst_addr, &port, &mac);
+		if (rc < 0) {
+			dp_drop(lc, m, DP_DROP_NO_ROUTE);
+			continue;
+		}
+		rte_ether_addr_copy(&lc->dp->ports[port].mac, &eth->src_addr);
+		if (rc == 1) {
+			dp_punt_to_kernel(lc, port, m, DP_EV_PUNT_NO_NEIGH);
+			continue;
+		}
+		rte_ether_addr_copy(&mac, &eth->dst_addr);
+		dp_tx(lc, port, m);
+	}
+}
+
+void
+dp_lcore_flush(struct dp_lcore *lc)
+{
+	uint16_t p;
+
+	for (p = 0; p < lc->dp->n_ports; p++) {
+		struct dp_txq *q = &lc->txq[p];
+		struct stats_port *sp = &lc->st->port[p];
+		uint64_t bytes = 0;
+		uint16_t sent, i;
+
+		if (q->n == 0)
+			continue;
+		for (i = 0; i < q->n; i++)
+			bytes += rte_pktmbuf_pkt_len(q->pkts[i]);
+		sent = rte_eth_tx_burst(lc->dp->ports[p].port_id, lc->widx, q->pkts, q->n);
+		for (i = sent; i < q->n; i++) {
+			bytes -= rte_pktmbuf_pkt_len(q->pkts[i]);
+			rte_pktmbuf_free(q->pkts[i]);
+		}
+		stats_add(&sp->tx_pkts, sent);
+		stats_add(&sp->tx_bytes, bytes);
+		if (sent != q->n) {
+			stats_add(&sp->drops, (uint64_t)(q->n - sent));
+			stats_add(&lc->st->drop[DP_DROP_TX_FULL], (uint64_t)(q->n - sent));
+		}
+		q->n = 0;
+	}
+}
+
+static void
+dp_rx_dispatch(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct stats_port *sp = &lc->st->port[pidx];
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	stats_add(&sp->rx_pkts, n);
+	stats_add(&sp->rx_bytes, bytes);
+	switch (lc->dp->ports[pidx].kind) {
+	case DP_PORT_DATA:
+		dp_rx_data(lc, pidx, pkts, n);
+		break;
+	case DP_PORT_TAP:
+		dp_rx_tap(lc, pidx, pkts, n);
+		break;
+	case DP_PORT_SIG:
+		dp_rx_sig(lc, pkts, n);
+		break;
+	}
+}
+
+/* Adaptive polling (DESIGN.md §The dataplane): spin, then pause, then sleep
+ * outside the RCU read side, and spin again on the first packet. */
+static void
+dp_idle(struct dp_lcore *lc, unsigned int *idle)
+{
+	struct timespec ts = {0, 0};
+	unsigned int us;
+
+	if (++*idle < DP_IDLE_SPIN)
+		return;
+	if (*idle < DP_IDLE_SLEEP) {
+		rte_pause();
+		return;
+	}
+	us = 1u << ((*idle - DP_IDLE_SLEEP) / 64 < 8 ? (*idle - DP_IDLE_SLEEP) / 64 : 8);
+	ts.tv_nsec = (long)(us < DP_SLEEP_MAX_US ? us : DP_SLEEP_MAX_US) * 1000;
+	rte_rcu_qsbr_thread_offline(lc->dp->rcu, lc->widx);
+	nanosleep(&ts, NULL);
+	rte_rcu_qsbr_thread_online(lc->dp->rcu, lc->widx);
+}
+
+static void
+dp_hist(struct dp_lcore *lc, uint64_t cycles)
+{
+	uint64_t ns = cycles * 1000000000u / lc->dp->tsc_hz, b = ns / STATS_HIST_NS;
+
+	stats_add(&lc->st->burst_hist[b < STATS_HIST_BUCKETS ? b : STATS_HIST_BUCKETS - 1], 1);
+}
+
+int
+dp_worker_main(void *arg)
+{
+	struct dp_lcore *lc = arg;
+	struct dp *dp = lc->dp;
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int idle = 0, r;
+
+	rte_rcu_qsbr_thread_register(dp->rcu, lc->widx);
+	rte_rcu_qsbr_thread_online(dp->rcu, lc->widx);
+	while (!dp->quit) {
+		bool got = false;
+
+		/* Pairs with the main lcore's release store in dp_fib_refresh(). */
+		lc->fib = atomic_load_explicit(&dp->fib, memory_order_acquire);
+		for (r = 0; r < lc->n_rx; r++) {
+			uint16_t p = lc->rx[r].pidx, n;
+			uint64_t t0;
+
+			n = rte_eth_rx_burst(dp->ports[p].port_id, lc->rx[r].queue, pkts, DP_BURST);
+			if (n == 0)
+				continue;
+			t0 = rte_rdtsc();
+			got = true;
+			stats_add(&lc->st->bursts, 1);
+			dp_rx_dispatch(lc, p, pkts, n);
+			dp_lcore_flush(lc);
+			dp_hist(lc, rte_rdtsc() - t0);
+		}
+		stats_add(&lc->st->loops, 1);
+		rte_rcu_qsbr_quiescent(dp->rcu, lc->widx);
+		if (got)
+			idle = 0;
+		else if (!dp->busy_poll)
+			dp_idle(lc, &idle);
+	}
+	dp_lcore_flush(lc);
+	rte_rcu_qsbr_thread_offline(dp->rcu, lc->widx);
+	rte_rcu_qsbr_thread_unregister(dp->rcu, lc->widx);
+	return 0;
+}
