@@ -1179,6 +1179,10 @@ static const struct field dataplane_fields[] = {
 	F_LIST(struct conf, "eal_args", dataplane.eal_args, dataplane.n_eal_args, &eal_arg_elem,
 	       REQ_NO, NULL),
 	F_ENUM(struct conf, "poll_mode", dataplane.poll_mode, poll_mode_names, REQ_NO),
+	F_UINT(struct conf, "tunnel_hop_limit", dataplane.tunnel_hop_limit, 1, 255, REQ_NO),
+	F_UINT(struct conf, "encap_limit", dataplane.encap_limit, 0, CONF_ENCAP_LIMIT_NONE, REQ_NO),
+	F_UINT(struct conf, "icmp_rate", dataplane.icmp_rate, 0, 1000000, REQ_NO),
+	F_UINT(struct conf, "icmp_burst", dataplane.icmp_burst, 1, 100000, REQ_NO),
 	F_LIST(struct conf, "ports", dataplane.ports, dataplane.n_ports, &port_elem, REQ_NO,
 	       ports_check),
 	{0},
@@ -1281,6 +1285,10 @@ conf_defaults(struct conf *c)
 	c->dataplane.enabled = true;
 	strcpy(c->dataplane.lcores, "0-1");
 	c->dataplane.poll_mode = CONF_POLL_ADAPTIVE;
+	c->dataplane.tunnel_hop_limit = 64;
+	c->dataplane.encap_limit = CONF_ENCAP_LIMIT_NONE;
+	c->dataplane.icmp_rate = 100;
+	c->dataplane.icmp_burst = 10;
 	c->home_agent.max_binding_lifetime = 262140;
 	c->home_agent.preference = 0;
 	c->home_agent.ra.enabled = true;

@@ -16,10 +16,11 @@
 #include <stdio.h>
 #include <netinet/in.h>
 
-#define CONF_NAME_MAX	 64
-#define CONF_PATH_MAX	 256
-#define CONF_LIST_MAX	 64 /**< addresses, prefixes, ports, rules, keys, eal_args */
-#define CONF_EAL_ARG_MAX 256
+#define CONF_NAME_MAX	      64
+#define CONF_PATH_MAX	      256
+#define CONF_LIST_MAX	      64 /**< addresses, prefixes, ports, rules, keys, eal_args */
+#define CONF_EAL_ARG_MAX      256
+#define CONF_ENCAP_LIMIT_NONE 256 /**< no Tunnel Encapsulation Limit option (mip6d's choice) */
 
 enum conf_role {
 	CONF_ROLE_HA,
@@ -99,6 +100,10 @@ struct conf {
 		char eal_args[CONF_LIST_MAX][CONF_EAL_ARG_MAX];
 		size_t n_eal_args;
 		enum conf_poll_mode poll_mode;
+		uint32_t tunnel_hop_limit; /**< outer hop limit, default 64 */
+		uint32_t encap_limit;	   /**< RFC 2473 option on output; CONF_ENCAP_LIMIT_NONE */
+		uint32_t icmp_rate;	   /**< ICMPv6 errors per second per worker, default 100 */
+		uint32_t icmp_burst;	   /**< token bucket depth, default 10 */
 		struct conf_port ports[CONF_LIST_MAX];
 		size_t n_ports;
 	} dataplane;

@@ -37,9 +37,6 @@
 #define EXIT_CONFIG	  2
 #define DP_EAL_ARGS_MAX	  (CONF_LIST_MAX * 2 + 16)
 #define DP_TICK_NS	  1000000L
-#define DP_ICMP_RATE	  100.0 /* errors per second per worker, RFC 4443 §2.4(f) */
-#define DP_ICMP_BURST	  10.0
-#define DP_HOP_LIMIT	  64
 
 static volatile sig_atomic_t dp_signalled;
 
@@ -360,10 +357,12 @@ dp_start(const struct conf *c)
 
 	memset(&dp, 0, sizeof(dp));
 	dp.conf = c;
-	dp.tunnel_hop_limit = DP_HOP_LIMIT;
-	dp.encap_limit = -1;
-	dp.icmp_rate = DP_ICMP_RATE;
-	dp.icmp_burst = DP_ICMP_BURST;
+	dp.tunnel_hop_limit = (uint8_t)c->dataplane.tunnel_hop_limit;
+	dp.encap_limit = c->dataplane.encap_limit == CONF_ENCAP_LIMIT_NONE
+				 ? -1
+				 : (int)c->dataplane.encap_limit;
+	dp.icmp_rate = c->dataplane.icmp_rate;
+	dp.icmp_burst = c->dataplane.icmp_burst;
 	dp.busy_poll = c->dataplane.poll_mode == CONF_POLL_BUSY;
 	for (i = 0; i < c->home_agent.n_addresses && i < BT_HA_ADDRS_MAX; i++)
 		dp.ha_addr[dp.n_ha_addr++] = c->home_agent.addresses[i].addr;
