@@ -297,6 +297,23 @@ stats_print_text(const struct stats *st, FILE *out)
 			stats_drop(st, (enum dp_drop)i));
 }
 
+/* Raw burst-latency histogram, so a reader can take percentiles of a delta. */
+static void
+stats_print_hist(const struct stats *st, FILE *out)
+{
+	uint32_t b, l;
+
+	fprintf(out, "{\"bucket_ns\":%u,\"counts\":[", STATS_HIST_NS);
+	for (b = 0; b < STATS_HIST_BUCKETS; b++) {
+		uint64_t n = 0;
+
+		for (l = 0; l < st->s->n_lcores; l++)
+			n += stats_get(&st->s->lcores[l].burst_hist[b]);
+		fprintf(out, "%s%" PRIu64, b ? "," : "", n);
+	}
+	fputs("]}", out);
+}
+
 static void
 stats_print_json(const struct stats *st, FILE *out)
 {
@@ -320,7 +337,9 @@ stats_print_json(const struct stats *st, FILE *out)
 			stats_port_sum(st, p, offsetof(struct stats_port, tx_pkts)),
 			stats_port_sum(st, p, offsetof(struct stats_port, tx_bytes)),
 			stats_port_sum(st, p, offsetof(struct stats_port, drops)));
-	fputs("],\"events\":{", out);
+	fputs("],\"burst_hist_ns\":", out);
+	stats_print_hist(st, out);
+	fputs(",\"events\":{", out);
 	for (i = 0; i < DP_EV_MAX; i++)
 		fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", dp_event_names[i],
 			stats_event(st, (enum dp_event)i));

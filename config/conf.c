@@ -1183,6 +1183,7 @@ static const struct field dataplane_fields[] = {
 	F_UINT(struct conf, "encap_limit", dataplane.encap_limit, 0, CONF_ENCAP_LIMIT_NONE, REQ_NO),
 	F_UINT(struct conf, "icmp_rate", dataplane.icmp_rate, 0, 1000000, REQ_NO),
 	F_UINT(struct conf, "icmp_burst", dataplane.icmp_burst, 1, 100000, REQ_NO),
+	F_UINT(struct conf, "mbufs", dataplane.mbufs, 0, 16777216, REQ_NO),
 	F_LIST(struct conf, "ports", dataplane.ports, dataplane.n_ports, &port_elem, REQ_NO,
 	       ports_check),
 	{0},

@@ -29,6 +29,7 @@
 #define DP_IDLE_SPIN	256
 #define DP_IDLE_SLEEP	1024
 #define DP_SLEEP_MAX_US 200
+#define DP_TAP_POLL_US	50
 
 enum dp_meta_flag {
 	DP_M_HBH = 1u << 0,
@@ -781,7 +782,9 @@ dp_worker_main(void *arg)
 	struct dp_lcore *lc = arg;
 	struct dp *dp = lc->dp;
 	struct rte_mbuf *pkts[DP_BURST];
+	uint64_t tap_tsc = 0, tap_gap = dp->tsc_hz / 1000000 * DP_TAP_POLL_US;
 	unsigned int idle = 0, r;
+	bool got_prev = false, poll_taps;
 
 	rte_rcu_qsbr_thread_register(dp->rcu, lc->widx);
 	rte_rcu_qsbr_thread_online(dp->rcu, lc->widx);
@@ -790,10 +793,18 @@ dp_worker_main(void *arg)
 
 		/* Pairs with the main lcore's release store in dp_fib_refresh(). */
 		lc->fib = atomic_load_explicit(&dp->fib, memory_order_acquire);
+		poll_taps = !got_prev || rte_rdtsc() - tap_tsc > tap_gap;
+		if (poll_taps)
+			tap_tsc = rte_rdtsc();
 		for (r = 0; r < lc->n_rx; r++) {
 			uint16_t p = lc->rx[r].pidx, n;
 			uint64_t t0;
 
+			/* A tap read is a system call: under load, taps are polled every
+			 * DP_TAP_POLL_US only, so the exception path costs the fast path
+			 * nothing while still answering ND and ICMP within that time. */
+			if (dp->ports[p].kind != DP_PORT_DATA && !poll_taps)
+				continue;
 			n = rte_eth_rx_burst(dp->ports[p].port_id, lc->rx[r].queue, pkts, DP_BURST);
 			if (n == 0)
 				continue;
@@ -806,6 +817,7 @@ dp_worker_main(void *arg)
 		}
 		stats_add(&lc->st->loops, 1);
 		rte_rcu_qsbr_quiescent(dp->rcu, lc->widx);
+		got_prev = got;
 		if (got)
 			idle = 0;
 		else if (!dp->busy_poll)

@@ -198,6 +198,10 @@ dp_eal_init(const struct conf *c)
 		snprintf(prefix, sizeof(prefix), "--file-prefix=mip6ha-dp-%s", c->shm.name);
 		argv[argc++] = prefix;
 	}
+	/* No hugepage files left behind by a killed dataplane. */
+	if (!dp_has_arg(c, "--in-memory") && !dp_has_arg(c, "--no-huge") &&
+	    !dp_has_arg(c, "--huge-unlink"))
+		argv[argc++] = (char *)(uintptr_t)"--huge-unlink";
 	for (i = 0; i < c->dataplane.n_ports; i++)
 		if (strncmp(c->dataplane.ports[i].device, "pci:", 4) == 0) {
 			argv[argc++] = (char *)(uintptr_t) "-a";
@@ -351,7 +355,7 @@ dp_start(const struct conf *c)
 {
 	struct dp dp;
 	char err[512];
-	unsigned int n_lcores;
+	unsigned int n_lcores, n_mbufs;
 	size_t i;
 	int rc = 1;
 
@@ -394,10 +398,12 @@ dp_start(const struct conf *c)
 		fprintf(stderr, "mip6ha-dp: %s\n", err);
 		goto out_eal;
 	}
-	dp.pool = rte_pktmbuf_pool_create("dp_mbufs",
-					  (2 * c->dataplane.n_ports + 1) * dp.n_workers * 2048u +
-						  dp.n_workers * 1024u + 4095u,
-					  256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	n_mbufs = c->dataplane.mbufs;
+	if (n_mbufs == 0)
+		n_mbufs = (2 * (unsigned int)c->dataplane.n_ports + 1) * dp.n_workers * 2048u +
+			  dp.n_workers * 1024u + 4095u;
+	dp.pool = rte_pktmbuf_pool_create("dp_mbufs", n_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					  (int)rte_socket_id());
 	if (dp.pool == NULL) {
 		fprintf(stderr, "mip6ha-dp: cannot allocate mbufs: %s\n", rte_strerror(rte_errno));
 		goto out_stats;
