@@ -49,7 +49,7 @@ struct dp_meta {
 	uint8_t tel;
 };
 
-static const uint8_t dp_ff[16];
+static const uint8_t dp_zero[16];
 
 static inline bool
 dp_addr_multicast(const uint8_t *a)
@@ -72,7 +72,7 @@ dp_addr_bad_src(const uint8_t *a)
 	if (dp_addr_multicast(a) || dp_addr_linklocal(a) || memcmp(a, v4mapped, 12) == 0)
 		return true;
 	/* :: and ::1 */
-	return memcmp(a, dp_ff, 15) == 0 && a[15] <= 1;
+	return memcmp(a, dp_zero, 15) == 0 && a[15] <= 1;
 }
 
 /* Destination options: find the Tunnel Encapsulation Limit and the Home
@@ -245,16 +245,15 @@ static uint32_t
 dp_flow_label(const struct rte_ipv6_hdr *ip)
 {
 	uint32_t fl = rte_be_to_cpu_32(ip->vtc_flow) & RTE_IPV6_HDR_FL_MASK;
-	const uint32_t *w = (const uint32_t *)(const void *)ip->src_addr;
-	uint32_t h = 0x9e3779b9u;
-	int i;
+	uint64_t w[4], h;
 
 	if (fl != 0)
 		return fl;
-	/* RFC 6438: a tunnel entry point gives flows distinct outer labels. */
-	for (i = 0; i < 8; i++)
-		h = (h ^ w[i]) * 0x01000193u;
-	return (h ^ (h >> 20)) & RTE_IPV6_HDR_FL_MASK;
+	/* RFC 6438: a tunnel entry point gives flows distinct outer labels; the
+	 * inner addresses are all this header can see. Never 0. */
+	memcpy(w, ip->src_addr, sizeof(w));
+	h = (w[0] ^ w[1] ^ w[2] ^ w[3]) * 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(h >> 44) | 1u;
 }
 
 /* The outer Ethernet + IPv6 header toward a binding's CoA, resolved once. */
