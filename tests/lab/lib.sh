@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+# Helpers for the lab tests: network namespaces joined by veth pairs, the
+# three mip6ha programs, checks. Source it with BUILD and ROOT set, then call
+# lab_init NAME. Every namespace, process and shared object a test makes is
+# removed on exit; a setup command that fails ends the test with FAIL.
+
+SKIP=77 # meson's exit status for a skipped test
+
+skip() {
+	echo "SKIP - $*"
+	exit $SKIP
+}
+
+# lab_init NAME: check what the lab needs (else skip) and set lab, tmp, fails.
+lab_init() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
+	command -v ip >/dev/null || skip "needs iproute2"
+	command -v ping >/dev/null || skip "needs ping (iputils-ping)"
+	command -v ethtool >/dev/null || skip "needs ethtool"
+	/usr/bin/python3 -c 'import scapy.layers.inet6' 2>/dev/null ||
+		skip "needs /usr/bin/python3 with scapy (python3-scapy)"
+	[ -c /dev/net/tun ] || skip "needs /dev/net/tun for the exception taps"
+	lab="m6$1-$$" tmp=$(mktemp -d) fails=0 cfg='' dp_pid='' namespaces=() pids=()
+	trap lab_cleanup EXIT
+	trap 'exit 130' INT TERM
+	ip netns add "$lab-probe" 2>/dev/null || skip "cannot create network namespaces"
+	namespaces+=("$lab-probe")
+	ip -n "$lab-probe" link add veth0 type veth peer name veth1 2>/dev/null ||
+		skip "cannot create veth pairs"
+	ip netns del "$lab-probe"
+	# A failing setup command at the top level of the test is fatal.
+	trap 'echo "FAIL - line $LINENO: $BASH_COMMAND"; lab_logs; exit 1' ERR
+}
+
+lab_cleanup() {
+	local i ns
+	trap - ERR
+	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do # the last started first
+		kill "${pids[i]}" 2>/dev/null && wait "${pids[i]}" 2>/dev/null
+	done
+	for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	if [ -n "${lab:-}" ]; then
+		rm -f /dev/shm/"$lab"-* /dev/hugepages/"$lab"-* 2>/dev/null
+		rm -rf /var/run/dpdk/mip6ha-dp-"$lab"
+	fi
+	rm -rf "${tmp:-/nonexistent}"
+}
+
+lab_logs() {
+	local f
+	for f in "$tmp"/*.log; do
+		[ -s "$f" ] && { echo "--- $(basename "$f") (last 40 lines)"; tail -n 40 "$f"; }
+	done
+	[ -n "$cfg" ] && { echo "--- mip6ha-dp --stats"; "$BUILD/dataplane/mip6ha-dp" -c "$cfg" --stats; }
+	return 0
+}
+
+# lab_done: the exit status; the logs when a check failed.
+lab_done() {
+	[ "$fails" -eq 0 ] || lab_logs
+	exit $((fails > 0))
+}
+
+check() { # check DESCRIPTION COMMAND... : the command must succeed
+	local what=$1
+	shift
+	if "$@"; then echo "ok - $what"; else echo "FAIL - $what"; fails=$((fails + 1)); fi
+}
+
+not() { ! "$@"; }
+
+# netns_add NAME: a namespace with lo up and no DAD, so addresses work at once.
+netns_add() {
+	ip netns add "$lab-$1" || return
+	namespaces+=("$lab-$1")
+	on "$1" ip link set lo up &&
+		on "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
+
+on() { # on NS COMMAND...: run in namespace NS
+	local ns=$1
+	shift
+	ip netns exec "$lab-$ns" "$@"
+}
+
+# link_add NS1 IF1 NS2 IF2: a veth pair from NS1 to NS2, both ends up (the
+# af_packet PMD does not bring its interface up). Segmentation offloads off:
+# a veth hands a GSO packet to its peer whole where a wire carries MTU-sized
+# frames, and af_packet truncates it to its 2048-byte ring frames.
+link_add() {
+	ip link add "$2" netns "$lab-$1" type veth peer name "$4" netns "$lab-$3" &&
+		on "$1" ethtool -K "$2" tso off gso off >/dev/null &&
+		on "$3" ethtool -K "$4" tso off gso off >/dev/null &&
+		on "$1" ip link set "$2" up && on "$3" ip link set "$4" up
+}
+
+mac() { # mac NS IFACE
+	on "$1" cat "/sys/class/net/$2/address"
+}
+
+# wait_for SECONDS COMMAND...: poll every 0.1 s until the command succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# start_bg NS LOG COMMAND...: run in the background, output to LOG. Not
+# through on(): a backgrounded function is a subshell, and $! must be the
+# program itself (ip netns exec execs it) for kill and wait to reach it.
+start_bg() {
+	local ns=$1 log=$2
+	shift 2
+	ip netns exec "$lab-$ns" "$@" >"$log" 2>&1 &
+	pids+=($!)
+}
+
+# start_cp NS CONFIG: mip6ha-cp, up once its control socket is.
+start_cp() {
+	local sock
+	cfg=$2
+	sock=$(sed -n 's/^control: {socket: \([^,}]*\).*/\1/p' "$cfg")
+	start_bg "$1" "$tmp/cp.log" "$BUILD/control/mip6ha-cp" -c "$cfg"
+	wait_for 5 test -S "$sock" || { echo "mip6ha-cp did not start"; return 1; }
+}
+
+# start_dp NS CONFIG: mip6ha-dp, up once its workers run.
+start_dp() {
+	start_bg "$1" "$tmp/dp.log" "$BUILD/dataplane/mip6ha-dp" -c "$2"
+	dp_pid=$!
+	wait_for 20 grep -q 'forwarding with' "$tmp/dp.log" ||
+		{ echo "mip6ha-dp did not start"; return 1; }
+}
+
+stop_dp() { # SIGTERM: mip6ha-dp must stop and exit 0
+	kill -TERM "$dp_pid" && wait "$dp_pid"
+}
+
+mip6ha() { # the CLI, on the lab's config
+	"$BUILD/control/mip6ha" -c "$cfg" "$@"
+}
+
+# wait_fib: until the dataplane uses the fib generation the CLI last wrote.
+wait_fib() {
+	local gen
+	gen=$(mip6ha fib | sed -n 's/^generation \([0-9]*\),.*/\1/p')
+	wait_for 5 sh -c "'$BUILD/dataplane/mip6ha-dp' -c '$cfg' --stats --json |
+		grep -q '\"fib_generation\":$gen,'"
+}
+
+# dp_stat events NAME | drops [NAME] | binding HOA FIELD: one counter from
+# mip6ha-dp --stats --json; "drops" alone is the sum of every drop reason.
+dp_stat() {
+	"$BUILD/dataplane/mip6ha-dp" -c "$cfg" --stats --json | /usr/bin/python3 -c '
+import json, sys
+s, a = json.load(sys.stdin), sys.argv[1:]
+if a[0] == "binding":
+    print(next(b[a[2]] for b in s["bindings"] if b["hoa"] == a[1]))
+elif len(a) == 1:
+    print(sum(s["dataplane"][a[0]].values()))
+else:
+    print(s["dataplane"][a[0]][a[1]])' "$@"
+}
