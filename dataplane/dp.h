@@ -61,7 +61,7 @@ struct dp_route {
 
 /** An immutable FIB snapshot; replaced whole and freed after an RCU grace period. */
 struct dp_fib {
-	struct rte_lpm6 *lpm;	/**< next hop = index into routes */
+	struct rte_fib6 *fib6;	/**< DIR-24-8 trie; next hop = index into routes */
 	struct rte_hash *neigh; /**< struct dp_neigh_key -> index into macs */
 	struct dp_route *routes;
 	struct rte_ether_addr *macs;
@@ -130,7 +130,8 @@ struct dp {
 	double icmp_rate; /**< ICMP errors per second per worker */
 	double icmp_burst;
 	uint64_t tsc_hz;
-	uint32_t fib_rejected; /**< entries the last rebuild skipped */
+	uint32_t fib_rejected;	 /**< entries the last rebuild skipped */
+	uint64_t fib_failed_gen; /**< generation whose rebuild failed: not retried */
 	bool busy_poll;
 	volatile bool quit;
 	struct dp_lcore *lcores[DP_WORKERS_MAX];

@@ -12,6 +12,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dp.h"
@@ -285,7 +286,9 @@ dp_cache_get(struct dp_lcore *lc, uint32_t id, const struct bt_binding *b)
 	o->vtc_flow = rte_cpu_to_be_32(0x60000000);
 	o->payload_len = 0;
 	o->proto = DP_NH_IPV6;
-	o->hop_limits = lc->dp->tunnel_hop_limit;
+	/* The kernel that resolves the next hop forwards, and decrements, once. */
+	o->hop_limits = rc == 1 && lc->dp->tunnel_hop_limit < 255 ? lc->dp->tunnel_hop_limit + 1
+								  : lc->dp->tunnel_hop_limit;
 	memcpy(o->src_addr, &lc->dp->ha_addr[b->ha_idx < lc->dp->n_ha_addr ? b->ha_idx : 0], 16);
 	memcpy(o->dst_addr, &b->coa, 16);
 	return e;
@@ -612,6 +615,13 @@ dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t 
 	if (nk == 0)
 		return;
 	hit = bt_lookup_bulk(lc->dp->bt, keys, nk, ids, b);
+	/* Each hit touches its header-cache line and its counters: fetch them all
+	 * before the first is needed, as the lookup did for the table. */
+	for (i = 0; i < nk; i++)
+		if (hit >> i & 1) {
+			rte_prefetch0(&lc->cache[ids[i] & (DP_CACHE_SIZE - 1)]);
+			rte_prefetch0(&lc->bst[ids[i]]);
+		}
 	for (i = 0; i < nk; i++) {
 		if (hit >> i & 1)
 			dp_encap(lc, pidx, ms[i], &meta[i], &b[i], ids[i]);

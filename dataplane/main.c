@@ -201,7 +201,7 @@ dp_eal_init(const struct conf *c)
 	/* No hugepage files left behind by a killed dataplane. */
 	if (!dp_has_arg(c, "--in-memory") && !dp_has_arg(c, "--no-huge") &&
 	    !dp_has_arg(c, "--huge-unlink"))
-		argv[argc++] = (char *)(uintptr_t)"--huge-unlink";
+		argv[argc++] = (char *)(uintptr_t) "--huge-unlink";
 	for (i = 0; i < c->dataplane.n_ports; i++)
 		if (strncmp(c->dataplane.ports[i].device, "pci:", 4) == 0) {
 			argv[argc++] = (char *)(uintptr_t) "-a";

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Next hops. The main lcore copies the shared `fib` object when its generation
- * moves, builds a fresh rte_lpm6 and neighbour hash from the copy, publishes
+ * moves, builds a fresh rte_fib6 (the DIR-24-8 trie with 2-byte next hops: half
+ * the memory of rte_lpm6's 64 MiB table, and two snapshots live at once during
+ * a swap) and neighbour hash from the copy, publishes
  * the new snapshot with one release store and frees the old one only after an
  * RCU (QSBR) grace period, so a worker never sees a half-built table and never
  * takes a lock.
@@ -14,11 +16,14 @@
 #include <rte_hash.h>
 #include <rte_jhash.h>
 #include <rte_lcore.h>
-#include <rte_lpm6.h>
+#include <rte_errno.h>
+#include <rte_fib6.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dp.h"
+
+#define DP_NH_NONE 0x7fff /* the largest 2-byte next hop: no route */
 
 struct dp_fib_copy {
 	struct fib_route *routes;
@@ -46,7 +51,7 @@ dp_fib_free(struct dp_fib *f)
 {
 	if (f == NULL)
 		return;
-	rte_lpm6_free(f->lpm);
+	rte_fib6_free(f->fib6);
 	rte_hash_free(f->neigh);
 	rte_free(f->routes);
 	rte_free(f->macs);
@@ -72,7 +77,7 @@ dp_fib_add_routes(const struct dp *dp, struct dp_fib *f, const struct dp_fib_cop
 		d->port = (uint16_t)port;
 		d->gw = r->gw;
 		d->has_gw = !IN6_IS_ADDR_UNSPECIFIED(&r->gw);
-		if (rte_lpm6_add(f->lpm, r->prefix.s6_addr, r->len, i) != 0)
+		if (rte_fib6_add(f->fib6, r->prefix.s6_addr, r->len, i) != 0)
 			return -ENOSPC;
 	}
 	return 0;
@@ -106,9 +111,11 @@ static struct dp_fib *
 dp_fib_build(const struct dp *dp, const struct dp_fib_copy *cp, uint32_t *rejected)
 {
 	char name[RTE_HASH_NAMESIZE];
-	struct rte_lpm6_config lc = {
-		.max_rules = cp->n_routes + 16,
-		.number_tbl8s = (cp->n_routes + 16) * 16,
+	struct rte_fib6_conf fc = {
+		.type = RTE_FIB6_TRIE,
+		.default_nh = DP_NH_NONE,
+		.max_routes = (int)cp->n_routes + 16,
+		.trie = {.nh_sz = RTE_FIB6_TRIE_2B, .num_tbl8 = (cp->n_routes + 16) * 16},
 	};
 	struct rte_hash_parameters hp = {
 		.entries = cp->n_neighs * 2 + 64,
@@ -121,14 +128,14 @@ dp_fib_build(const struct dp *dp, const struct dp_fib_copy *cp, uint32_t *reject
 	if (f == NULL)
 		return NULL;
 	dp_fib_builds++;
-	snprintf(name, sizeof(name), "lpm%llu", (unsigned long long)dp_fib_builds);
-	f->lpm = rte_lpm6_create(name, (int)rte_socket_id(), &lc);
+	snprintf(name, sizeof(name), "fib%llu", (unsigned long long)dp_fib_builds);
+	f->fib6 = rte_fib6_create(name, (int)rte_socket_id(), &fc);
 	snprintf(name, sizeof(name), "nb%llu", (unsigned long long)dp_fib_builds);
 	hp.name = name;
 	f->neigh = rte_hash_create(&hp);
 	f->routes = rte_zmalloc("dp_routes", (cp->n_routes + 1) * sizeof(*f->routes), 0);
 	f->macs = rte_zmalloc("dp_macs", (cp->n_neighs + 1) * sizeof(*f->macs), 0);
-	if (f->lpm == NULL || f->neigh == NULL || f->routes == NULL || f->macs == NULL ||
+	if (f->fib6 == NULL || f->neigh == NULL || f->routes == NULL || f->macs == NULL ||
 	    dp_fib_add_routes(dp, f, cp, rejected) != 0 ||
 	    dp_fib_add_neighs(dp, f, cp, rejected) != 0) {
 		dp_fib_free(f);
@@ -178,7 +185,8 @@ dp_fib_refresh(struct dp *dp, bool force)
 	int rc;
 
 	if (!force && old != NULL &&
-	    (dp->fib_shm == NULL || fib_generation(dp->fib_shm) == old->gen))
+	    (dp->fib_shm == NULL || fib_generation(dp->fib_shm) == old->gen ||
+	     fib_generation(dp->fib_shm) == dp->fib_failed_gen))
 		return 0;
 	rc = dp_fib_copy(dp, &cp);
 	rejected = cp.rejected;
@@ -186,8 +194,16 @@ dp_fib_refresh(struct dp *dp, bool force)
 	free(cp.routes);
 	free(cp.neighs);
 	if (nf == NULL) {
-		/* Bad-input matrix S1: keep the last good snapshot and count. */
+		/* Bad-input matrix S1: keep the last good snapshot, count, say it once
+		 * per generation, and wait for the next one rather than spin. */
 		dp->fib_rejected++;
+		dp->fib_failed_gen = dp->fib_shm != NULL ? fib_generation(dp->fib_shm) : 0;
+		fprintf(stderr,
+			"mip6ha-dp: fib generation %llu not applied (%s); keeping generation "
+			"%llu\n",
+			(unsigned long long)dp->fib_failed_gen,
+			rc < 0 ? strerror(-rc) : "out of memory: raise EAL -m",
+			(unsigned long long)(old != NULL ? old->gen : 0));
 		return rc < 0 ? rc : -ENOMEM;
 	}
 	dp->fib_rejected = rejected;
@@ -213,10 +229,13 @@ dp_nh_lookup(const struct dp_fib *f, const uint8_t *dst, uint16_t *port, struct 
 {
 	const struct dp_route *r;
 	struct dp_neigh_key k;
-	uint32_t idx;
+	uint64_t idx;
 	void *data;
 
-	if (rte_lpm6_lookup(f->lpm, dst, &idx) != 0)
+	/* The trie's API takes non-const arguments it only reads. */
+	rte_fib6_lookup_bulk((struct rte_fib6 *)(uintptr_t)f->fib6,
+			     (uint8_t(*)[RTE_FIB6_IPV6_ADDR_SIZE])(uintptr_t)dst, &idx, 1);
+	if (idx == DP_NH_NONE)
 		return -1;
 	r = &f->routes[idx];
 	if (r->type == FIB_RT_LOCAL)

@@ -7,6 +7,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_ethdev.h>
@@ -16,6 +20,8 @@
 
 #define DP_RXD 1024
 #define DP_TXD 1024
+/* net_af_packet's default 2048-byte ring frames, less its headers. */
+#define DP_AF_PACKET_MTU 1500
 
 static int
 dp_sysctl_write(const char *path, const char *val)
@@ -48,6 +54,36 @@ dp_disable_ipv6(const char *ifname, const char *why)
 			strerror(-rc));
 }
 
+/*
+ * The kernel interface under an af_packet port must be up and must not filter
+ * the multicast ND the HA answers through its tap (solicited-node groups of
+ * the HA and of every proxied HoA). @return its MTU, or 0.
+ */
+static unsigned int
+dp_iface_prepare(const char *ifname)
+{
+	struct ifreq ifr;
+	unsigned int mtu = 0;
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_ALLMULTI;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+			fprintf(stderr, "mip6ha-dp: warning: cannot set %s up and allmulti: %s\n",
+				ifname, strerror(errno));
+	}
+	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+		mtu = (unsigned int)ifr.ifr_mtu;
+	close(fd);
+	return mtu;
+}
+
 /* Split "vdev:net_pcap0,rx_pcap=a" into the device name and its arguments. */
 static int
 dp_vdev_create(const char *devargs, char *name, size_t len)
@@ -75,6 +111,11 @@ dp_port_open(struct dp *dp, const struct conf_port *cp, unsigned int i, uint16_t
 		snprintf(name, sizeof(name), "net_af_packet%u", i);
 		snprintf(args, sizeof(args), "iface=%s,qpairs=%u", dev + 10, dp->n_workers);
 		snprintf(af_iface, CONF_NAME_MAX, "%s", dev + 10);
+		if (dp_iface_prepare(af_iface) > DP_AF_PACKET_MTU)
+			fprintf(stderr,
+				"mip6ha-dp: warning: %s: MTU above %u; af_packet frames are "
+				"2048 bytes, larger packets arrive truncated\n",
+				af_iface, DP_AF_PACKET_MTU);
 		rc = rte_vdev_init(name, args);
 	} else if (strncmp(dev, "vdev:", 5) == 0) {
 		rc = dp_vdev_create(dev + 5, name, sizeof(name));
@@ -139,8 +180,10 @@ dp_port_start(struct dp *dp, struct dp_port *p, uint16_t n_rxq)
 	p->mtu = RTE_ETHER_MTU;
 	if (rte_eth_dev_get_mtu(p->port_id, &mtu) == 0 && mtu >= DP_MIN_MTU)
 		p->mtu = mtu;
-	if (p->kind == DP_PORT_DATA)
-		rte_eth_allmulticast_enable(p->port_id); /* ND to solicited-node groups */
+	/* ND to solicited-node groups; af_packet has no such call (see above). */
+	if (p->kind == DP_PORT_DATA && rte_eth_allmulticast_enable(p->port_id) != 0 &&
+	    p->af_iface[0] == '\0')
+		fprintf(stderr, "mip6ha-dp: warning: %s: cannot receive all multicast\n", p->name);
 	return 0;
 }
 
@@ -166,6 +209,10 @@ dp_tap_open(struct dp *dp, struct dp_port *t, const char *vname, const char *ifn
 		return rc < 0 ? rc : -ENODEV;
 	}
 	snprintf(t->ifname, sizeof(t->ifname), "%s", ifname);
+	/* The signalling tap carries raw MH frames only: IPv6 off before the link
+	 * comes up, so the kernel never sends its own MLD or RS on it. */
+	if (mac == NULL)
+		dp_disable_ipv6(ifname, "signalling tap");
 	rc = dp_port_start(dp, t, dp->n_workers);
 	if (rc == 0 && mtu != 0 && mtu != t->mtu && rte_eth_dev_set_mtu(t->port_id, mtu) == 0)
 		t->mtu = mtu;
@@ -198,6 +245,8 @@ dp_ports_init(struct dp *dp)
 			rc = dp_port_start(dp, p, dp->n_workers);
 		if (rc != 0)
 			return rc;
+		if (p->af_iface[0] != '\0' && p->mtu > DP_AF_PACKET_MTU)
+			p->mtu = DP_AF_PACKET_MTU;
 		if (p->af_iface[0] != '\0')
 			dp_disable_ipv6(p->af_iface,
 					"af_packet port: the tap is the kernel's view");
@@ -219,8 +268,6 @@ dp_ports_init(struct dp *dp)
 	rc = dp_tap_open(dp, &dp->ports[dp->sig], "net_tap_sig", DP_SIG_TAP, NULL, 0);
 	if (rc != 0)
 		return rc;
-	/* The signalling tap carries raw MH frames; the kernel must not use it. */
-	dp_disable_ipv6(DP_SIG_TAP, "signalling tap");
 	for (i = 0; i < dp->n_ports; i++)
 		stats_set_port_name(dp->stats, i, dp->ports[i].name);
 	return 0;
