@@ -84,6 +84,17 @@ struct dp_cache_ent {
 	uint8_t hdr[DP_ENCAP_HDR];
 } __attribute__((aligned(64)));
 
+/** A resolved next hop for one destination, per worker. */
+struct dp_nh_ent {
+	uint8_t dst[16];
+	uint16_t epoch; /**< FIB snapshot it was resolved against, 0 = empty */
+	uint16_t port;
+	int8_t rc; /**< dp_nh_lookup()'s answer */
+	struct rte_ether_addr mac;
+} __attribute__((aligned(32)));
+
+#define DP_NHC_SIZE 4096
+
 struct dp_txq {
 	uint16_t n;
 	struct rte_mbuf *pkts[DP_TX_MAX];
@@ -107,6 +118,7 @@ struct dp_lcore {
 	double icmp_tokens;	  /**< RFC 4443 §2.4(f) token bucket */
 	uint64_t icmp_last_tsc;
 	struct dp_cache_ent *cache;
+	struct dp_nh_ent *nhc; /**< next-hop cache for routed and decapsulated traffic */
 	struct dp_txq txq[DP_PORTS_MAX];
 };
 

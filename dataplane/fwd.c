@@ -168,6 +168,16 @@ dp_parse_chain(const uint8_t *base, uint32_t len, struct dp_meta *m)
 	return -1;
 }
 
+/* RFC 4861 messages (RS..Redirect) are link-scoped whatever their destination:
+ * a tunnel would take them off their link (their hop limit must be 255). */
+static inline bool
+dp_is_nd(const struct dp_meta *m, uint32_t len)
+{
+	const uint8_t *l4 = (const uint8_t *)m->ip + m->l4off;
+
+	return m->nh == DP_NH_ICMPV6 && m->l4off < len && l4[0] >= 133 && l4[0] <= 137;
+}
+
 static inline void
 dp_punt(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, enum dp_event why)
 {
@@ -234,8 +244,10 @@ dp_parse(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_meta 
 		return false;
 	}
 	/* Link-scoped and multicast destinations are never tunnelled (E2, E3):
-	 * the kernel answers, or reports the MN's link-local unreachable. */
-	if (dp_addr_multicast(ip->dst_addr) || dp_addr_linklocal(ip->dst_addr)) {
+	 * the kernel answers, or reports the MN's link-local unreachable. Nor is
+	 * ND to a bound HoA: the kernel proxies for it (RFC 6275 §10.4.1). */
+	if (dp_addr_multicast(ip->dst_addr) || dp_addr_linklocal(ip->dst_addr) ||
+	    dp_is_nd(meta, plen + (uint32_t)sizeof(*ip))) {
 		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP);
 		return false;
 	}
@@ -387,6 +399,25 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 		dp_tx(lc, e->port, m);
 }
 
+/* dp_nh_lookup() through a small per-worker cache keyed by destination. */
+static int
+dp_nh_cached(struct dp_lcore *lc, const uint8_t *dst, uint16_t *port, struct rte_ether_addr *mac)
+{
+	uint64_t w[2];
+	struct dp_nh_ent *e;
+
+	memcpy(w, dst, sizeof(w));
+	e = &lc->nhc[((w[0] ^ w[1]) * 0x9e3779b97f4a7c15ULL) >> 52];
+	if (e->epoch != lc->fib->epoch || memcmp(e->dst, dst, 16) != 0) {
+		e->rc = (int8_t)dp_nh_lookup(lc->fib, dst, &e->port, &e->mac);
+		memcpy(e->dst, dst, 16);
+		e->epoch = lc->fib->epoch;
+	}
+	*port = e->port;
+	*mac = e->mac;
+	return e->rc;
+}
+
 /* Plain IPv6 routing through the FIB snapshot. */
 static void
 dp_forward(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp_meta *mt)
@@ -395,7 +426,7 @@ dp_forward(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct 
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ether_addr mac;
 	uint16_t port;
-	int rc = dp_nh_lookup(lc->fib, ip->dst_addr, &port, &mac);
+	int rc = dp_nh_cached(lc, ip->dst_addr, &port, &mac);
 
 	if (rc == -3) {
 		dp_drop(lc, m, DP_DROP_BLACKHOLE);
@@ -656,11 +687,13 @@ dp_rx_tap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t n
 		    rte_be_to_cpu_16(ip->payload_len) + DP_ENCAP_HDR <= rte_pktmbuf_data_len(m) &&
 		    (id = bt_lookup(lc->dp->bt, (const struct in6_addr *)(void *)ip->dst_addr,
 				    &b)) > 0) {
+			uint32_t len = rte_be_to_cpu_16(ip->payload_len) + 40u;
+
 			mt.ip = ip;
-			if (dp_parse_chain((const uint8_t *)ip,
-					   rte_be_to_cpu_16(ip->payload_len) + 40u, &mt) < 0 &&
-			    ip->hop_limits > 1) {
-				dp_encap(lc, out, m, &mt, &b, (uint32_t)id);
+			/* Errors about it (Packet Too Big) go back to the kernel: pidx. */
+			if (dp_parse_chain((const uint8_t *)ip, len, &mt) < 0 &&
+			    ip->hop_limits > 1 && !dp_is_nd(&mt, len)) {
+				dp_encap(lc, pidx, m, &mt, &b, (uint32_t)id);
 				continue;
 			}
 		}

@@ -273,7 +273,10 @@ dp_setup_lcores(struct dp *dp)
 		lc->cache =
 			rte_zmalloc_socket("dp_cache", DP_CACHE_SIZE * sizeof(*lc->cache),
 					   RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lcore));
-		if (lc->cache == NULL)
+		lc->nhc =
+			rte_zmalloc_socket("dp_nhc", DP_NHC_SIZE * sizeof(*lc->nhc),
+					   RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lcore));
+		if (lc->cache == NULL || lc->nhc == NULL)
 			return -ENOMEM;
 		lc->dp = dp;
 		lc->lcore_id = lcore;
@@ -418,6 +421,7 @@ out_ports:
 	for (i = 0; i < DP_WORKERS_MAX; i++)
 		if (dp.lcores[i] != NULL) {
 			rte_free(dp.lcores[i]->cache);
+			rte_free(dp.lcores[i]->nhc);
 			rte_free(dp.lcores[i]);
 		}
 out_stats:

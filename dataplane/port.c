@@ -247,6 +247,15 @@ dp_ports_init(struct dp *dp)
 			return rc;
 		if (p->af_iface[0] != '\0' && p->mtu > DP_AF_PACKET_MTU)
 			p->mtu = DP_AF_PACKET_MTU;
+		/* Bad-input matrix E6: rather than fragment the outer header, every
+		 * link must carry a 1280-byte packet plus our header whole. */
+		if (p->mtu < DP_MIN_MTU + 48) {
+			fprintf(stderr,
+				"mip6ha-dp: port %s: MTU %u is under %u (1280 + a tunnel header "
+				"with its encapsulation limit option)\n",
+				p->name, p->mtu, DP_MIN_MTU + 48);
+			return -EINVAL;
+		}
 		if (p->af_iface[0] != '\0')
 			dp_disable_ipv6(p->af_iface,
 					"af_packet port: the tap is the kernel's view");
