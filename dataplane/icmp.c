@@ -81,6 +81,21 @@ dp_icmp_build(struct dp_lcore *lc, const uint8_t *src, const uint8_t *dst, uint8
 	return n;
 }
 
+/*
+ * RFC 4443 §2.4(e): never an error about an error, a multicast or unspecified
+ * source. memcmp, not IN6_IS_ADDR_UNSPECIFIED: behind Ethernet the address is
+ * only 2-byte aligned.
+ */
+static bool
+dp_icmp_may_answer(const struct rte_ipv6_hdr *ip, uint32_t len)
+{
+	static const uint8_t zero[16];
+	const uint8_t *payload = (const uint8_t *)(ip + 1);
+
+	return ip->src_addr[0] != 0xff && memcmp(ip->src_addr, zero, sizeof(zero)) != 0 &&
+	       !(ip->proto == 58 && len > sizeof(*ip) && payload[0] < 128);
+}
+
 void
 dp_icmp_error(struct dp_lcore *lc, uint16_t in_pidx, struct rte_mbuf *m, uint8_t type, uint8_t code,
 	      uint32_t param, const struct in6_addr *src)
@@ -88,12 +103,9 @@ dp_icmp_error(struct dp_lcore *lc, uint16_t in_pidx, struct rte_mbuf *m, uint8_t
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *), *ne;
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
 	uint32_t qlen = rte_pktmbuf_data_len(m) - RTE_ETHER_HDR_LEN;
-	const uint8_t *payload = (const uint8_t *)(ip + 1);
 	struct rte_mbuf *n;
 
-	/* RFC 4443 §2.4(e): never about an error, a multicast or unspecified source. */
-	if (ip->src_addr[0] == 0xff || IN6_IS_ADDR_UNSPECIFIED((const void *)ip->src_addr) ||
-	    (ip->proto == 58 && qlen > sizeof(*ip) && payload[0] < 128))
+	if (!dp_icmp_may_answer(ip, qlen))
 		return;
 	if (!dp_icmp_token(lc))
 		return;
@@ -197,8 +209,9 @@ dp_icmp_tunnel_error(struct dp_lcore *lc, uint16_t in_pidx, struct rte_mbuf *m, 
 	in = q + olen;
 	ilen = ((uint32_t)in[4] << 8 | in[5]) + 40u;
 	type = dp_icmp_relay_kind(icmp, q, olen, ilen, &code, &param);
-	if (type == 0) {
-		dp_drop(lc, m, DP_DROP_ICMP_NO_RELAY); /* I5, or PTB the inner fits */
+	/* I5, a Packet Too Big the inner packet fits, or an error about an error. */
+	if (type == 0 || !dp_icmp_may_answer((const void *)in, qlen - olen)) {
+		dp_drop(lc, m, DP_DROP_ICMP_NO_RELAY);
 		return true;
 	}
 	if (!dp_icmp_token(lc)) { /* I8 */
