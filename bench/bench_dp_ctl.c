@@ -140,11 +140,17 @@ probe(struct bt *t, const char *name, uint32_t i, unsigned int n)
 	struct bt_binding b;
 
 	struct sched_param sp = {.sched_priority = 1};
+	cpu_set_t cpus;
 
 	binding_of(&b, i);
 	encap_count(name, 0); /* map the stats object outside the timed part */
 	/* A poller preempted by an ordinary task would time its own wait: run it
-	 * real-time while it measures (root only; otherwise measured as is). */
+	 * real-time while it measures (root only; otherwise measured as is), on
+	 * CPU 0 only, so it never takes the worker's CPU (lcore 1) from it. */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus) != 0)
+		fprintf(stderr, "bench_dp_ctl: cannot pin to CPU 0: %s\n", strerror(errno));
 	if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
 		fprintf(stderr, "bench_dp_ctl: no SCHED_FIFO (%s): delays include preemption\n",
 			strerror(errno));

@@ -115,6 +115,7 @@ struct dp_lcore {
 	struct stats_lcore *st;
 	struct stats_binding *bst;
 	const struct dp_fib *fib; /**< snapshot in use for this burst */
+	uint16_t last_epoch;	  /**< to notice the epoch counter wrapping */
 	double icmp_tokens;	  /**< RFC 4443 §2.4(f) token bucket */
 	uint64_t icmp_last_tsc;
 	struct dp_cache_ent *cache;
@@ -201,6 +202,13 @@ static inline void
 dp_event(struct dp_lcore *lc, enum dp_event e)
 {
 	stats_add(&lc->st->event[e], 1);
+}
+
+/** The HA address a binding names; a corrupted index falls back to the first. */
+static inline const struct in6_addr *
+dp_ha_src(const struct dp *dp, uint8_t idx)
+{
+	return &dp->ha_addr[idx < dp->n_ha_addr ? idx : 0];
 }
 
 static inline bool

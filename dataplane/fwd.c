@@ -93,6 +93,8 @@ dp_parse_dstopt(const uint8_t *base, uint32_t off, uint32_t hlen, struct dp_meta
 		if (o + 2 > end || o + 2 + base[o + 1] > end)
 			return DP_DROP_EXT_CHAIN;
 		len = base[o + 1];
+		/* As Linux's ip6_tnl_parse_tlv_enc_lim(): in any Destination
+		 * Options header of the chain. */
 		if (type == DP_OPT_TEL && len == 1) {
 			m->flags |= DP_M_TEL;
 			m->tel = base[o + 2];
@@ -247,7 +249,8 @@ dp_parse(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_meta 
 	 * the kernel answers, or reports the MN's link-local unreachable. Nor is
 	 * ND to a bound HoA: the kernel proxies for it (RFC 6275 §10.4.1). */
 	if (dp_addr_multicast(ip->dst_addr) || dp_addr_linklocal(ip->dst_addr) ||
-	    dp_is_nd(meta, plen + (uint32_t)sizeof(*ip))) {
+	    dp_is_nd(meta, plen + (uint32_t)sizeof(*ip)) ||
+	    !rte_is_unicast_ether_addr(&eth->dst_addr)) {
 		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP);
 		return false;
 	}
@@ -301,7 +304,7 @@ dp_cache_get(struct dp_lcore *lc, uint32_t id, const struct bt_binding *b)
 	/* The kernel that resolves the next hop forwards, and decrements, once. */
 	o->hop_limits = rc == 1 && lc->dp->tunnel_hop_limit < 255 ? lc->dp->tunnel_hop_limit + 1
 								  : lc->dp->tunnel_hop_limit;
-	memcpy(o->src_addr, &lc->dp->ha_addr[b->ha_idx < lc->dp->n_ha_addr ? b->ha_idx : 0], 16);
+	memcpy(o->src_addr, dp_ha_src(lc->dp, b->ha_idx), 16);
 	memcpy(o->dst_addr, &b->coa, 16);
 	return e;
 }
@@ -314,7 +317,7 @@ dp_encap_limit(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const str
 	if (!(mt->flags & DP_M_TEL))
 		return lc->dp->encap_limit;
 	if (mt->tel == 0) {
-		dp_icmp_error(lc, pidx, m, 4, 0, mt->tel_off, &lc->dp->ha_addr[b->ha_idx]);
+		dp_icmp_error(lc, pidx, m, 4, 0, mt->tel_off, dp_ha_src(lc->dp, b->ha_idx));
 		return -2;
 	}
 	return mt->tel - 1;
@@ -351,7 +354,11 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 	}
 	e = dp_cache_get(lc, id, b);
 	if (e == NULL) {
-		dp_punt(lc, pidx, m, DP_EV_PUNT_NO_ROUTE);
+		/* Back into the tap it came from would loop through the kernel. */
+		if (dp->ports[pidx].kind != DP_PORT_DATA)
+			dp_drop(lc, m, DP_DROP_NO_ROUTE);
+		else
+			dp_punt(lc, pidx, m, DP_EV_PUNT_NO_ROUTE);
 		return;
 	}
 	over = (uint32_t)sizeof(*o) + (tel >= 0 ? 8u : 0u);
@@ -360,7 +367,7 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 		uint32_t tmtu = dp->ports[e->port].mtu - over;
 
 		dp_icmp_error(lc, pidx, m, 2, 0, tmtu > DP_MIN_MTU ? tmtu : DP_MIN_MTU,
-			      &dp->ha_addr[b->ha_idx]);
+			      dp_ha_src(dp, b->ha_idx));
 		dp_drop(lc, m, DP_DROP_TOO_BIG);
 		return;
 	}
@@ -428,6 +435,11 @@ dp_forward(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct 
 	uint16_t port;
 	int rc = dp_nh_cached(lc, ip->dst_addr, &port, &mac);
 
+	/* RFC 4291: link-local, multicast or unspecified sources stay on their link. */
+	if (dp_addr_bad_src(ip->src_addr)) {
+		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP);
+		return;
+	}
 	if (rc == -3) {
 		dp_drop(lc, m, DP_DROP_BLACKHOLE);
 		return;
@@ -506,6 +518,10 @@ dp_decap_ecn(struct rte_ipv6_hdr *outer, struct rte_ipv6_hdr *in)
 {
 	uint32_t ov = rte_be_to_cpu_32(outer->vtc_flow), iv = rte_be_to_cpu_32(in->vtc_flow);
 
+	/* Figure 4: an ECT(1) outer turns an ECT(0) inner into ECT(1). */
+	if (((ov >> RTE_IPV6_HDR_TC_SHIFT) & 3) == 1 && ((iv >> RTE_IPV6_HDR_TC_SHIFT) & 3) == 2)
+		in->vtc_flow = rte_cpu_to_be_32((iv & ~(3u << RTE_IPV6_HDR_TC_SHIFT)) |
+						1u << RTE_IPV6_HDR_TC_SHIFT);
 	if (((ov >> RTE_IPV6_HDR_TC_SHIFT) & 3) != 3)
 		return true;
 	if (((iv >> RTE_IPV6_HDR_TC_SHIFT) & 3) == 0)
@@ -526,8 +542,7 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const struct 
 	uint16_t strip = (uint16_t)(d->outer.l4off);
 
 	if (memcmp(&sb->coa, d->outer.ip->src_addr, 16) != 0 ||
-	    memcmp(&lc->dp->ha_addr[sb->ha_idx < lc->dp->n_ha_addr ? sb->ha_idx : 0],
-		   d->outer.ip->dst_addr, 16) != 0) {
+	    memcmp(dp_ha_src(lc->dp, sb->ha_idx), d->outer.ip->dst_addr, 16) != 0) {
 		dp_drop(lc, d->m, DP_DROP_SPOOFED); /* D1, D3 */
 		return;
 	}
@@ -835,6 +850,12 @@ dp_worker_main(void *arg)
 
 		/* Pairs with the main lcore's release store in dp_fib_refresh(). */
 		lc->fib = atomic_load_explicit(&dp->fib, memory_order_acquire);
+		if (lc->fib->epoch < lc->last_epoch) {
+			/* The 16-bit tag wrapped: entries that old could match again. */
+			memset(lc->cache, 0, DP_CACHE_SIZE * sizeof(*lc->cache));
+			memset(lc->nhc, 0, DP_NHC_SIZE * sizeof(*lc->nhc));
+		}
+		lc->last_epoch = lc->fib->epoch;
 		poll_taps = !got_prev || rte_rdtsc() - tap_tsc > tap_gap;
 		if (poll_taps)
 			tap_tsc = rte_rdtsc();

@@ -132,6 +132,11 @@ dp_icmp_route(struct dp_lcore *lc, struct rte_mbuf *n)
 	uint16_t port;
 	int rc = dp_nh_lookup(lc->fib, ip->dst_addr, &port, &mac);
 
+	if (rc == -2) {
+		/* To the HA itself (kernel traffic to a HoA): any tap reaches it. */
+		port = 0;
+		rc = 1;
+	}
 	if (rc < 0) {
 		dp_drop(lc, n, DP_DROP_NO_ROUTE);
 		return;
@@ -194,6 +199,7 @@ dp_icmp_tunnel_error(struct dp_lcore *lc, uint16_t in_pidx, struct rte_mbuf *m, 
 	if (qlen < sizeof(*ip) || (q[6] != 41 && q[6] != 60))
 		return qlen >= sizeof(*ip) ? false : (dp_drop(lc, m, DP_DROP_ICMP_BAD_QUOTE), true);
 	olen = q[6] == 60 ? sizeof(*ip) + 8u : sizeof(*ip);
+	/* Our tunnel headers carry Destination Options only before a tunnel. */
 	if (q[6] == 60 && (qlen < olen || q[40] != 41)) {
 		dp_drop(lc, m, DP_DROP_ICMP_BAD_QUOTE);
 		return true;

@@ -123,8 +123,13 @@ dp_fib_build(const struct dp *dp, const struct dp_fib_copy *cp, uint32_t *reject
 		.hash_func = rte_jhash,
 		.socket_id = (int)rte_socket_id(),
 	};
-	struct dp_fib *f = rte_zmalloc("dp_fib", sizeof(*f), 0);
+	struct dp_fib *f;
 
+	if (cp->n_routes >= DP_NH_NONE) {
+		*rejected += cp->n_routes;
+		return NULL; /* 2-byte next hops: DP_NH_NONE routes at most */
+	}
+	f = rte_zmalloc("dp_fib", sizeof(*f), 0);
 	if (f == NULL)
 		return NULL;
 	dp_fib_builds++;
@@ -147,6 +152,23 @@ dp_fib_build(const struct dp *dp, const struct dp_fib_copy *cp, uint32_t *reject
 	return f;
 }
 
+/* Start with no routes (everything to the kernel) rather than not at all;
+ * housekeeping retries when the shared generation moves. */
+static int
+dp_fib_empty(struct dp *dp)
+{
+	struct dp_fib_copy empty;
+	uint32_t rejected = 0;
+	struct dp_fib *f;
+
+	memset(&empty, 0, sizeof(empty));
+	f = dp_fib_build(dp, &empty, &rejected);
+	if (f == NULL)
+		return -ENOMEM;
+	atomic_store_explicit(&dp->fib, f, memory_order_release);
+	return 0;
+}
+
 int
 dp_fib_init(struct dp *dp)
 {
@@ -155,7 +177,9 @@ dp_fib_init(struct dp *dp)
 	dp->rcu = rte_zmalloc("dp_rcu", sz, RTE_CACHE_LINE_SIZE);
 	if (dp->rcu == NULL || rte_rcu_qsbr_init(dp->rcu, DP_WORKERS_MAX + 1) != 0)
 		return -ENOMEM;
-	return dp_fib_refresh(dp, true) < 0 ? -ENOMEM : 0;
+	if (dp_fib_refresh(dp, true) >= 0)
+		return 0;
+	return dp_fib_empty(dp);
 }
 
 static int
@@ -197,7 +221,10 @@ dp_fib_refresh(struct dp *dp, bool force)
 		/* Bad-input matrix S1: keep the last good snapshot, count, say it once
 		 * per generation, and wait for the next one rather than spin. */
 		dp->fib_rejected++;
-		dp->fib_failed_gen = dp->fib_shm != NULL ? fib_generation(dp->fib_shm) : 0;
+		/* A writer too busy to copy (-EAGAIN) is retried on the next tick. */
+		if (rc == -EAGAIN)
+			return rc;
+		dp->fib_failed_gen = rc == 0 ? cp.gen : fib_generation(dp->fib_shm);
 		fprintf(stderr,
 			"mip6ha-dp: fib generation %llu not applied (%s); keeping generation "
 			"%llu\n",
