@@ -175,39 +175,46 @@ stats_get(const _Atomic uint64_t *c)
 	return atomic_load_explicit(c, memory_order_relaxed);
 }
 
-uint64_t
-stats_drop(const struct stats *st, enum dp_drop d)
+/* One counter summed over the lcores; @p off locates it in struct stats_lcore. */
+static uint64_t
+stats_sum(const struct stats *st, size_t off)
 {
 	uint64_t sum = 0;
 	uint32_t l;
 
 	for (l = 0; l < st->s->n_lcores; l++)
-		sum += stats_get(&st->s->lcores[l].drop[d]);
+		sum += stats_get((const _Atomic uint64_t *)((const char *)&st->s->lcores[l] + off));
 	return sum;
+}
+
+uint64_t
+stats_drop(const struct stats *st, enum dp_drop d)
+{
+	return stats_sum(st, offsetof(struct stats_lcore, drop) + d * sizeof(uint64_t));
 }
 
 uint64_t
 stats_event(const struct stats *st, enum dp_event e)
 {
-	uint64_t sum = 0;
-	uint32_t l;
+	return stats_sum(st, offsetof(struct stats_lcore, event) + e * sizeof(uint64_t));
+}
 
-	for (l = 0; l < st->s->n_lcores; l++)
-		sum += stats_get(&st->s->lcores[l].event[e]);
-	return sum;
+static uint64_t
+stats_hist(const struct stats *st, uint32_t b)
+{
+	return stats_sum(st, offsetof(struct stats_lcore, burst_hist) + b * sizeof(uint64_t));
 }
 
 uint64_t
 stats_burst_pct_ns(const struct stats *st, double pct)
 {
-	uint64_t hist[STATS_HIST_BUCKETS] = {0}, total = 0, acc = 0;
-	uint32_t l, b;
+	uint64_t hist[STATS_HIST_BUCKETS], total = 0, acc = 0;
+	uint32_t b;
 
-	for (l = 0; l < st->s->n_lcores; l++)
-		for (b = 0; b < STATS_HIST_BUCKETS; b++) {
-			hist[b] += stats_get(&st->s->lcores[l].burst_hist[b]);
-			total += stats_get(&st->s->lcores[l].burst_hist[b]);
-		}
+	for (b = 0; b < STATS_HIST_BUCKETS; b++) {
+		hist[b] = stats_hist(st, b);
+		total += hist[b];
+	}
 	if (total == 0)
 		return 0;
 	for (b = 0; b < STATS_HIST_BUCKETS; b++) {
@@ -241,13 +248,8 @@ stats_binding_sum(const struct stats *st, uint32_t id, uint64_t out[4])
 static uint64_t
 stats_port_sum(const struct stats *st, uint32_t p, size_t off)
 {
-	uint64_t sum = 0;
-	uint32_t l;
-
-	for (l = 0; l < st->s->n_lcores; l++)
-		sum += stats_get(
-			(const _Atomic uint64_t *)((const char *)&st->s->lcores[l].port[p] + off));
-	return sum;
+	return stats_sum(st,
+			 offsetof(struct stats_lcore, port) + p * sizeof(struct stats_port) + off);
 }
 
 static uint64_t
@@ -301,16 +303,11 @@ stats_print_text(const struct stats *st, FILE *out)
 static void
 stats_print_hist(const struct stats *st, FILE *out)
 {
-	uint32_t b, l;
+	uint32_t b;
 
 	fprintf(out, "{\"bucket_ns\":%u,\"counts\":[", STATS_HIST_NS);
-	for (b = 0; b < STATS_HIST_BUCKETS; b++) {
-		uint64_t n = 0;
-
-		for (l = 0; l < st->s->n_lcores; l++)
-			n += stats_get(&st->s->lcores[l].burst_hist[b]);
-		fprintf(out, "%s%" PRIu64, b ? "," : "", n);
-	}
+	for (b = 0; b < STATS_HIST_BUCKETS; b++)
+		fprintf(out, "%s%" PRIu64, b ? "," : "", stats_hist(st, b));
 	fputs("]}", out);
 }
 

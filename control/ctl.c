@@ -19,22 +19,7 @@
 #define CTL_DEFAULT_LIFETIME 3600
 
 static const char ctl_usage[] =
-	"commands:\n"
-	"  bc                         list the binding cache\n"
-	"  bc add HOA COA [LIFETIME]  add or update a binding (seconds, default 3600)\n"
-	"  bc del HOA                 delete a binding\n"
-	"  fib                        list the dataplane's routes and neighbours\n"
-	"  fib route add PREFIX/LEN [via GW] dev IFNAME\n"
-	"                             add or replace a route; on-link without via\n"
-	"  fib route add PREFIX/LEN local|blackhole\n"
-	"                             a route to this node (its tap), or one that drops\n"
-	"  fib route del PREFIX/LEN   delete a route\n"
-	"  fib neigh add ADDR lladdr MAC dev IFNAME\n"
-	"                             add or replace a neighbour; MAC aa:bb:cc:dd:ee:ff\n"
-	"  fib neigh del ADDR dev IFNAME\n"
-	"                             delete a neighbour\n"
-	"  stats                      binding-table statistics\n"
-	"  help                       this text\n"
+	"commands:\n" CTL_COMMANDS "  help                       this text\n"
 	"append --json for machine-readable output\n";
 
 struct ctl_list {

@@ -10,6 +10,23 @@
 
 #include <stdio.h>
 
+/* The command list, shared by the daemon's "help" and the CLI's --help. */
+#define CTL_COMMANDS                                                                               \
+	"  bc                         list the binding cache\n"                                    \
+	"  bc add HOA COA [LIFETIME]  add or update a binding (seconds, default 3600)\n"           \
+	"  bc del HOA                 delete a binding\n"                                          \
+	"  fib                        list the dataplane's routes and neighbours\n"                \
+	"  fib route add PREFIX/LEN [via GW] dev IFNAME\n"                                         \
+	"                             add or replace a route; on-link without via\n"               \
+	"  fib route add PREFIX/LEN local|blackhole\n"                                             \
+	"                             a route to this node (its tap), or one that drops\n"         \
+	"  fib route del PREFIX/LEN   delete a route\n"                                            \
+	"  fib neigh add ADDR lladdr MAC dev IFNAME\n"                                             \
+	"                             add or replace a neighbour; MAC aa:bb:cc:dd:ee:ff\n"         \
+	"  fib neigh del ADDR dev IFNAME\n"                                                        \
+	"                             delete a neighbour\n"                                        \
+	"  stats                      binding-table statistics\n"
+
 #include "bcache.h"
 #include "fib.h"
 

@@ -828,7 +828,7 @@ dp_idle(struct dp_lcore *lc, unsigned int *idle)
 static void
 dp_hist(struct dp_lcore *lc, uint64_t cycles)
 {
-	uint64_t ns = cycles * 1000000000u / lc->dp->tsc_hz, b = ns / STATS_HIST_NS;
+	uint64_t b = cycles / lc->dp->hist_cycles;
 
 	stats_add(&lc->st->burst_hist[b < STATS_HIST_BUCKETS ? b : STATS_HIST_BUCKETS - 1], 1);
 }

@@ -386,6 +386,7 @@ dp_start(const struct conf *c)
 	if (dp_eal_init(c) != 0)
 		goto out;
 	dp.tsc_hz = rte_get_tsc_hz();
+	dp.hist_cycles = RTE_MAX(dp.tsc_hz * STATS_HIST_NS / 1000000000u, (uint64_t)1);
 	n_lcores = rte_lcore_count();
 	if (n_lcores < 2) {
 		fprintf(stderr,
