@@ -11,6 +11,7 @@ usage: dp_bench.py BUILD_DIR RESULTS_DIR EAL_MEM_ARGS...
 Ends with one line:
 RESULT dp encap_ratio_1k=.. encap_ratio_1m=.. decap_ratio_1m=.. extra_ns_64k=.. burst_p99_us=.. bind_to_fwd_us=..
 """
+import collections
 import json
 import os
 import re
@@ -24,6 +25,9 @@ from scapy.all import IPv6, UDP, Ether, PcapWriter, Raw
 
 ROUNDS = int(os.environ.get("MIP6HA_BENCH_ROUNDS", "5"))
 SECS = float(os.environ.get("MIP6HA_BENCH_SECS", "2"))
+# For development: only these scenarios (comma-separated); the RESULT line then
+# reports nan for what did not run.
+ONLY = [x for x in os.environ.get("MIP6HA_BENCH_ONLY", "").split(",") if x]
 NS = "mip6ha-bench"
 HA = "2001:db8::1"
 CN = "2001:db8:99::1"
@@ -286,6 +290,8 @@ def main():
             ("encap_1m_4k", "encap_4k", BIG),
             ("encap_1m_64k", "encap_64k", BIG), ("decap_1m", "decap_4k", BIG),
             ("spoof_1m", "spoof_4k", BIG), ("mix_1m", "mix_4k", BIG)]
+    if ONLY:
+        scen = [x for x in scen if x[0] in ONLY]
     rows, probe = [], None
     writer, wn = None, None
     try:
@@ -311,7 +317,9 @@ def main():
                 if st != "ok":
                     status = st
                 print("  %-13s round %d: testpmd %.2f Mpps, mip6ha-dp %.2f Mpps, burst p99 "
-                      "%.2f us, %s" % (label, r + 1, tp[-1], mpps, p99, st), flush=True)
+                      "%.2f us, cache misses %.1f%%, %s" % (
+                          label, r + 1, tp[-1], mpps, p99,
+                          100.0 * ev.get("cache_miss", 0) / max(rx, 1), st), flush=True)
             t, o = statistics.median(tp), statistics.median(ours)
             rows.append((label, n, t, o, o / t, 1e3 / o - 1e3 / t, statistics.median(p99s),
                          status))
@@ -348,14 +356,16 @@ def report(rows, probe, results):
         f.write("scenario,bindings,testpmd_mpps,dp_mpps,ratio,extra_ns,burst_p99_us,check\n")
         for r in rows:
             f.write("%s,%d,%.3f,%.3f,%.4f,%.2f,%.2f,%s\n" % r)
-    by = {r[0]: r for r in rows}
+    nan = float("nan")
+    by = collections.defaultdict(lambda: (None, 0, nan, nan, nan, nan, nan, None),
+                                 {r[0]: r for r in rows})
     m = re.search(r"p99=([\d.]+)", probe or "")
     bind = float(m.group(1)) if m else -1
     result = ("RESULT dp encap_ratio_1k=%.3f encap_ratio_1m=%.3f decap_ratio_1m=%.3f "
               "extra_ns_64k=%.1f burst_p99_us=%.2f bind_to_fwd_us=%.2f "
               "cost_1m_vs_1k=%.3f" % (
                   by["encap_1k"][4], by["encap_1m_4k"][4], by["decap_1m"][4],
-                  by["encap_1m_64k"][5], max(r[6] for r in rows), bind,
+                  by["encap_1m_64k"][5], max([r[6] for r in rows] or [nan]), bind,
                   1 - by["encap_1m_1k"][3] / by["encap_1k"][3]))
     with open(os.path.join(results, "dp.md"), "w") as f:
         f.write("\n".join(lines) + "\n\nbind -> first encapsulated packet: %s\n\n%s\n" %

@@ -66,7 +66,8 @@ struct bt_shm {
 };
 
 _Static_assert(sizeof(struct bt_bucket) == 64, "a bucket is one cache line");
-_Static_assert(sizeof(struct bt_entry) == 48, "entry layout is part of the ABI");
+_Static_assert(sizeof(struct bt_entry) == BT_ENTRY_BYTES, "entry layout is part of the ABI");
+_Static_assert(offsetof(struct bt_entry, version) == 0, "bt_version() reads offset 0");
 _Static_assert(sizeof(struct bt_shm) <= BT_HDR_BYTES, "header fits its page");
 
 struct bt_slot {
@@ -215,6 +216,7 @@ bt_entry_read(const struct bt_entry *e, struct bt_key k, struct bt_binding *out)
 		out->seq = (uint16_t)(meta >> 16);
 		out->flags = (uint8_t)(meta & 0xffu & ~BT_F_USED);
 		out->ha_idx = (uint8_t)(meta >> 8);
+		out->version = v1;
 	}
 	return true;
 }
@@ -442,6 +444,12 @@ bt_lookup_bulk(const struct bt *t, const struct in6_addr *const *keys, unsigned 
 			ids[j] = r > 0 ? (uint32_t)r : 0;
 	}
 	return hits;
+}
+
+const void *
+bt_entries(const struct bt *t)
+{
+	return t->ent;
 }
 
 /* ---- writer ---- */

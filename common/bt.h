@@ -16,6 +16,7 @@
 #ifndef MIP6HA_BT_H
 #define MIP6HA_BT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,7 +45,12 @@ struct bt_binding {
 	uint16_t seq;	   /**< sequence number of the last accepted BU */
 	uint8_t flags;	   /**< enum bt_flag */
 	uint8_t ha_idx;	   /**< index into bt_ha_addr() */
+	/** Reader copies only: the entry's version when copied (see bt_version()).
+	 * bt_upsert() ignores it. */
+	uint32_t version;
 };
+
+#define BT_ENTRY_BYTES 48 /**< shared entry size: part of the ABI */
 
 struct bt;
 
@@ -101,6 +107,27 @@ int64_t bt_lookup(const struct bt *t, const struct in6_addr *hoa, struct bt_bind
  */
 uint64_t bt_lookup_bulk(const struct bt *t, const struct in6_addr *const *keys, unsigned int n,
 			uint32_t *ids, struct bt_binding *out);
+
+/** Base of the entry array, for bt_version(). */
+const void *bt_entries(const struct bt *t);
+
+/**
+ * The version of entry @p id (1 .. capacity): it changes on every write to the
+ * entry (upsert, delete, reuse of the id) and is odd while one is under way.
+ * A reader that kept a copy of binding @p id (from bt_lookup() or
+ * bt_lookup_bulk()) knows the copy is still the binding when this equals
+ * copy.version: one load instead of a lookup.
+ */
+static inline uint32_t
+bt_version(const void *entries, uint32_t id)
+{
+	const _Atomic uint32_t *v =
+		(const _Atomic uint32_t *)(const void *)((const char *)entries +
+							 (size_t)id * BT_ENTRY_BYTES);
+
+	/* Pairs with the writer's release store of the even version. */
+	return atomic_load_explicit(v, memory_order_acquire);
+}
 
 /**
  * Call @p fn for each binding, in id order, with a consistent copy.

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATS_ABI	   1
+#define STATS_ABI	   2
 #define STATS_LCORES_MAX   16
 #define STATS_PORTS_MAX	   32 /**< data ports, their taps and the signalling tap */
 #define STATS_NAME_MAX	   16
@@ -70,7 +70,8 @@
 	X(PTB_SENT, "ptb_sent")		  /* ICMPv6 Packet Too Big generated */                    \
 	X(PP_SENT, "pp_sent")		  /* ICMPv6 Parameter Problem generated */                 \
 	X(ICMP_RELAYED, "icmp_relayed")	  /* RFC 2473 §8 error relayed to the inner source */     \
-	X(FRAGMENTED, "fragmented")	  /* tunnel packets fragmented (outer) */
+	X(FRAGMENTED, "fragmented")	  /* tunnel packets fragmented (outer) */                  \
+	X(CACHE_MISS, "cache_miss")	  /* bound HoA not in the worker's cache: table lookup */
 
 #define DP_X_ENUM(e, n) DP_DROP_##e,
 enum dp_drop {

@@ -27,8 +27,9 @@
 #define DP_TX_MAX      (2 * DP_BURST) /**< a burst plus the errors it may cause */
 #define DP_PORTS_MAX   STATS_PORTS_MAX
 #define DP_WORKERS_MAX (STATS_LCORES_MAX - 1)
-#define DP_EXT_MAX     8     /**< extension headers walked before giving up (F11) */
-#define DP_CACHE_SIZE  65536 /**< encap header cache entries per worker */
+#define DP_EXT_MAX     8 /**< extension headers walked before giving up (F11) */
+#define DP_CACHE_BITS  17
+#define DP_CACHE_SIZE  (1u << DP_CACHE_BITS) /**< binding cache entries per worker (8 MiB) */
 #define DP_MIN_MTU     1280
 #define DP_ENCAP_HDR   (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr))
 #define DP_SIG_TAP     "mip6ha-sig"
@@ -56,7 +57,9 @@ struct dp_route {
 	struct in6_addr gw;
 	uint8_t type; /**< enum fib_route_type */
 	uint8_t has_gw;
-	uint16_t port; /**< data port index */
+	uint16_t port;		      /**< data port index */
+	uint8_t gw_resolved;	      /**< has_gw: the gateway's MAC is known */
+	struct rte_ether_addr gw_mac; /**< resolved when the snapshot was built */
 };
 
 /** An immutable FIB snapshot; replaced whole and freed after an RCU grace period. */
@@ -74,15 +77,29 @@ struct dp_neigh_key {
 	uint32_t port;
 };
 
-/** Outer headers built once per binding and copied on every packet. */
+/**
+ * The per-worker binding cache: a bound HoA -> its binding as last read, with
+ * the outer headers' parts resolved (next hop MACs, egress port). Direct
+ * mapped by HoA; one cache line. An entry is used only while the binding's
+ * version in the shared table still equals @c ver (bt_version(): one load) and
+ * the FIB snapshot is the one it was resolved against, so a changed, deleted
+ * or new binding is seen by the next packet.
+ */
 struct dp_cache_ent {
+	uint64_t hoa[2];
+	uint8_t coa[16];
+	struct rte_ether_addr dmac; /**< next hop, or the port's own MAC when punted */
+	struct rte_ether_addr smac;
 	uint32_t id;	/**< binding id, 0 = empty */
+	uint32_t ver;	/**< bt_version() of the binding when resolved */
 	uint16_t epoch; /**< FIB snapshot it was resolved against */
 	uint16_t port;	/**< egress data port */
 	uint8_t ha_idx;
 	uint8_t punt; /**< next hop unresolved: the kernel forwards it */
-	uint8_t hdr[DP_ENCAP_HDR];
+	uint8_t hlim; /**< outer hop limit */
 } __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct dp_cache_ent) == 64, "one cache line");
 
 /** A resolved next hop for one destination, per worker. */
 struct dp_nh_ent {
@@ -126,6 +143,7 @@ struct dp_lcore {
 struct dp {
 	const struct conf *conf;
 	struct bt *bt;
+	const void *bt_ents; /**< bt_entries(bt), for bt_version() */
 	struct fib *fib_shm;
 	struct stats *stats;
 	struct rte_mempool *pool;

@@ -257,102 +257,198 @@ dp_parse(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_meta 
 	return true;
 }
 
+/*
+ * The common case, decided from the first 55 bytes without a call: a unicast
+ * frame to this port, IPv6 with the exact payload length, no extension header,
+ * not ND, to a global unicast destination. Anything else takes dp_parse().
+ */
+static inline bool
+dp_parse_fast(uint64_t port_mac, struct rte_mbuf *m, struct dp_meta *meta)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m), w;
+	uint64_t dst;
+	uint16_t plen;
+	uint8_t nh;
+
+	if (len <= DP_ENCAP_HDR || m->nb_segs != 1)
+		return false;
+	memcpy(&dst, d, sizeof(dst));
+	memcpy(&w, d + 12, sizeof(w));
+	memcpy(&plen, d + 18, sizeof(plen));
+	nh = d[20];
+	/* Destination MAC, EtherType 0x86dd and version 6 (little-endian loads). */
+	if (((dst ^ port_mac) & 0xffffffffffffULL) != 0 || (w & 0x00f0ffffu) != 0x0060dd86u ||
+	    rte_be_to_cpu_16(plen) != len - DP_ENCAP_HDR)
+		return false;
+	if (nh == DP_NH_HOPOPT || nh == DP_NH_ROUTING || nh == DP_NH_FRAG || nh == DP_NH_DSTOPT ||
+	    (nh == DP_NH_ICMPV6 && d[DP_ENCAP_HDR] >= 133 && d[DP_ENCAP_HDR] <= 137) ||
+	    dp_addr_multicast(d + 38) || dp_addr_linklocal(d + 38))
+		return false;
+	meta->ip = (struct rte_ipv6_hdr *)(uintptr_t)(d + RTE_ETHER_HDR_LEN);
+	meta->l4off = sizeof(struct rte_ipv6_hdr);
+	meta->nh = nh;
+	meta->flags = 0;
+	return true;
+}
+
 static uint32_t
 dp_flow_label(const struct rte_ipv6_hdr *ip)
 {
 	uint32_t fl = rte_be_to_cpu_32(ip->vtc_flow) & RTE_IPV6_HDR_FL_MASK;
-	uint64_t w[4], h;
+	uint64_t w[2], h;
 
 	if (fl != 0)
 		return fl;
 	/* RFC 6438: a tunnel entry point gives flows distinct outer labels; the
-	 * inner addresses are all this header can see. Never 0. */
-	memcpy(w, ip->src_addr, sizeof(w));
-	h = (w[0] ^ w[1] ^ w[2] ^ w[3]) * 0x9e3779b97f4a7c15ULL;
+	 * inner source's interface identifier and the destination's prefix are
+	 * what this header can see cheaply. Never 0. */
+	memcpy(&w[0], ip->src_addr + 8, 8);
+	memcpy(&w[1], ip->dst_addr, 8);
+	h = (w[0] ^ w[1]) * 0x9e3779b97f4a7c15ULL;
 	return (uint32_t)(h >> 44) | 1u;
 }
 
-/* The outer Ethernet + IPv6 header toward a binding's CoA, resolved once. */
-static const struct dp_cache_ent *
-dp_cache_get(struct dp_lcore *lc, uint32_t id, const struct bt_binding *b)
+/* The two slots a HoA may occupy (two choices keep collisions rare). */
+static inline void
+dp_cache_slots(const uint8_t *hoa, uint32_t *s1, uint32_t *s2)
 {
-	struct dp_cache_ent *e = &lc->cache[id & (DP_CACHE_SIZE - 1)];
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)e->hdr;
-	struct rte_ipv6_hdr *o = (struct rte_ipv6_hdr *)(eth + 1);
+	uint64_t w[2], x;
+
+	memcpy(w, hoa, sizeof(w));
+	x = w[0] ^ w[1];
+	*s1 = (uint32_t)((x * 0x9e3779b97f4a7c15ULL) >> (64 - DP_CACHE_BITS));
+	*s2 = (uint32_t)((x * 0xc2b2ae3d27d4eb4fULL) >> (64 - DP_CACHE_BITS));
+}
+
+static inline bool
+dp_cache_same(const struct dp_cache_ent *e, const uint8_t *hoa)
+{
+	uint64_t w[2];
+
+	memcpy(w, hoa, sizeof(w));
+	return ((e->hoa[0] ^ w[0]) | (e->hoa[1] ^ w[1])) == 0;
+}
+
+/* Entry @p e is @p hoa's, resolved against this FIB. An empty entry never
+ * matches: its epoch is 0, a FIB snapshot's never is. */
+static inline bool
+dp_cache_valid(const struct dp_lcore *lc, const struct dp_cache_ent *e, const uint8_t *hoa)
+{
+	return dp_cache_same(e, hoa) && e->epoch == lc->fib->epoch;
+}
+
+static inline bool
+dp_cache_current(const struct dp_lcore *lc, const struct dp_cache_ent *e)
+{
+	return bt_version(lc->dp->bt_ents, e->id) == e->ver;
+}
+
+static inline bool
+dp_cache_live(const struct dp_lcore *lc, const struct dp_cache_ent *e)
+{
+	return e->epoch == lc->fib->epoch && dp_cache_current(lc, e);
+}
+
+/* Where binding @p b goes: the slot it has, else a free or stale one, else a
+ * victim (chosen by the id, so two HoAs do not keep evicting the same way). */
+static struct dp_cache_ent *
+dp_cache_place(struct dp_lcore *lc, const struct bt_binding *b, uint32_t id)
+{
+	struct dp_cache_ent *e1, *e2;
+	uint32_t s1, s2;
+
+	dp_cache_slots(b->hoa.s6_addr, &s1, &s2);
+	e1 = &lc->cache[s1];
+	e2 = &lc->cache[s2];
+	if (dp_cache_same(e1, b->hoa.s6_addr))
+		return e1;
+	if (dp_cache_same(e2, b->hoa.s6_addr))
+		return e2;
+	if (!dp_cache_live(lc, e1))
+		return e1;
+	if (!dp_cache_live(lc, e2))
+		return e2;
+	return id & 1 ? e2 : e1;
+}
+
+/* Resolve binding @p b (id @p id, just read) into its cache entry. NULL when
+ * its CoA has no route. */
+static const struct dp_cache_ent *
+dp_cache_fill(struct dp_lcore *lc, const struct bt_binding *b, uint32_t id)
+{
+	const struct dp *dp = lc->dp;
+	struct dp_cache_ent *e;
 	struct rte_ether_addr mac;
 	uint16_t port;
 	int rc;
 
-	if (e->id == id && e->epoch == lc->fib->epoch && e->ha_idx == b->ha_idx &&
-	    memcmp(o->dst_addr, &b->coa, 16) == 0)
-		return e;
 	rc = dp_nh_lookup(lc->fib, b->coa.s6_addr, &port, &mac);
 	if (rc < 0)
 		return NULL;
-	e->id = id;
-	e->epoch = lc->fib->epoch;
-	e->ha_idx = b->ha_idx;
-	e->port = port;
-	e->punt = rc == 1;
+	e = dp_cache_place(lc, b, id);
+	memcpy(e->hoa, &b->hoa, sizeof(e->hoa));
+	memcpy(e->coa, &b->coa, sizeof(e->coa));
 	/* Unresolved: the kernel behind the egress tap resolves and forwards. */
-	rte_ether_addr_copy(rc == 1 ? &lc->dp->ports[port].mac : &mac, &eth->dst_addr);
-	rte_ether_addr_copy(&lc->dp->ports[port].mac, &eth->src_addr);
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
-	o->vtc_flow = rte_cpu_to_be_32(0x60000000);
-	o->payload_len = 0;
-	o->proto = DP_NH_IPV6;
+	e->dmac = rc == 1 ? dp->ports[port].mac : mac;
+	e->smac = dp->ports[port].mac;
+	e->id = id;
+	e->ver = b->version;
+	e->epoch = lc->fib->epoch;
+	e->port = port;
+	e->ha_idx = b->ha_idx;
+	e->punt = rc == 1;
 	/* The kernel that resolves the next hop forwards, and decrements, once. */
-	o->hop_limits = rc == 1 && lc->dp->tunnel_hop_limit < 255 ? lc->dp->tunnel_hop_limit + 1
-								  : lc->dp->tunnel_hop_limit;
-	memcpy(o->src_addr, dp_ha_src(lc->dp, b->ha_idx), 16);
-	memcpy(o->dst_addr, &b->coa, 16);
+	e->hlim = rc == 1 && dp->tunnel_hop_limit < 255 ? dp->tunnel_hop_limit + 1
+							: dp->tunnel_hop_limit;
 	return e;
+}
+
+/* Is @p dst a bound HoA? One lookup, then its cache entry in @p e (NULL: no
+ * route to the CoA). */
+static bool
+dp_bound(struct dp_lcore *lc, const uint8_t *dst, const struct dp_cache_ent **e)
+{
+	struct bt_binding b;
+	int64_t id = bt_lookup(lc->dp->bt, (const struct in6_addr *)(const void *)dst, &b);
+
+	if (id <= 0)
+		return false;
+	*e = dp_cache_fill(lc, &b, (uint32_t)id);
+	return true;
 }
 
 /* RFC 2473 §5.1: the option this packet's tunnel header carries, if any. */
 static int
 dp_encap_limit(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp_meta *mt,
-	       const struct bt_binding *b)
+	       const struct dp_cache_ent *e)
 {
 	if (!(mt->flags & DP_M_TEL))
 		return lc->dp->encap_limit;
 	if (mt->tel == 0) {
-		dp_icmp_error(lc, pidx, m, 4, 0, mt->tel_off, dp_ha_src(lc->dp, b->ha_idx));
+		dp_icmp_error(lc, pidx, m, 4, 0, mt->tel_off, dp_ha_src(lc->dp, e->ha_idx));
 		return -2;
 	}
 	return mt->tel - 1;
 }
 
 /*
- * RFC 2473 encapsulation of a packet to a bound HoA. The inner hop limit is
- * decremented first, as a router's would be; the outer traffic class copies
- * the inner one (RFC 6040 normal mode), the flow label follows RFC 6438.
+ * RFC 2473 encapsulation of a packet to a bound HoA, from its cache entry
+ * @p e (NULL: the CoA has no route). The inner hop limit is decremented first,
+ * as a router's would be; the outer traffic class copies the inner one
+ * (RFC 6040 normal mode), the flow label follows RFC 6438.
  */
-static void
+static inline __attribute__((always_inline)) void
 dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp_meta *mt,
-	 const struct bt_binding *b, uint32_t id)
+	 const struct dp_cache_ent *e)
 {
 	struct dp *dp = lc->dp;
 	struct rte_ipv6_hdr *ip = mt->ip, *o;
-	const struct dp_cache_ent *e;
+	struct rte_ether_hdr *eth;
 	uint32_t inner = rte_be_to_cpu_16(ip->payload_len) + (uint32_t)sizeof(*ip), over, tc;
+	uint64_t s[2], c[2];
 	int tel;
-	uint8_t *hdr;
 
-	if (memcmp(ip->src_addr, &b->coa, 16) == 0) {
-		dp_drop(lc, m, DP_DROP_ENCAP_LOOP); /* E7 */
-		return;
-	}
-	if (ip->hop_limits <= 1) {
-		dp_punt(lc, pidx, m, DP_EV_PUNT_HOPLIMIT); /* E1: Time Exceeded by the kernel */
-		return;
-	}
-	tel = dp_encap_limit(lc, pidx, m, mt, b);
-	if (tel == -2) {
-		dp_drop(lc, m, DP_DROP_ENCAP_LIMIT); /* E4 */
-		return;
-	}
-	e = dp_cache_get(lc, id, b);
 	if (e == NULL) {
 		/* Back into the tap it came from would loop through the kernel. */
 		if (dp->ports[pidx].kind != DP_PORT_DATA)
@@ -361,31 +457,52 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 			dp_punt(lc, pidx, m, DP_EV_PUNT_NO_ROUTE);
 		return;
 	}
+	memcpy(s, ip->src_addr, sizeof(s));
+	memcpy(c, e->coa, sizeof(c));
+	if (((s[0] ^ c[0]) | (s[1] ^ c[1])) == 0) {
+		dp_drop(lc, m, DP_DROP_ENCAP_LOOP); /* E7 */
+		return;
+	}
+	if (ip->hop_limits <= 1) {
+		dp_punt(lc, pidx, m, DP_EV_PUNT_HOPLIMIT); /* E1: Time Exceeded by the kernel */
+		return;
+	}
+	tel = dp_encap_limit(lc, pidx, m, mt, e);
+	if (tel == -2) {
+		dp_drop(lc, m, DP_DROP_ENCAP_LIMIT); /* E4 */
+		return;
+	}
 	over = (uint32_t)sizeof(*o) + (tel >= 0 ? 8u : 0u);
 	if (inner + over > dp->ports[e->port].mtu) {
 		/* RFC 2473 §7.1 (E5): never a silent drop. */
 		uint32_t tmtu = dp->ports[e->port].mtu - over;
 
 		dp_icmp_error(lc, pidx, m, 2, 0, tmtu > DP_MIN_MTU ? tmtu : DP_MIN_MTU,
-			      dp_ha_src(dp, b->ha_idx));
+			      dp_ha_src(dp, e->ha_idx));
 		dp_drop(lc, m, DP_DROP_TOO_BIG);
 		return;
 	}
 	ip->hop_limits--;
 	tc = (rte_be_to_cpu_32(ip->vtc_flow) >> RTE_IPV6_HDR_TC_SHIFT) & 0xff;
-	hdr = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)over);
-	if (hdr == NULL) {
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, (uint16_t)over);
+	if (eth == NULL) {
 		dp_drop(lc, m, DP_DROP_NO_HEADROOM);
 		return;
 	}
-	memcpy(hdr, e->hdr, DP_ENCAP_HDR);
-	o = (struct rte_ipv6_hdr *)(hdr + RTE_ETHER_HDR_LEN);
+	o = (struct rte_ipv6_hdr *)(eth + 1);
+	eth->dst_addr = e->dmac;
+	eth->src_addr = e->smac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
 	o->vtc_flow =
 		rte_cpu_to_be_32(0x60000000u | tc << RTE_IPV6_HDR_TC_SHIFT | dp_flow_label(ip));
 	o->payload_len = rte_cpu_to_be_16((uint16_t)(inner + over - sizeof(*o)));
+	o->proto = DP_NH_IPV6;
+	o->hop_limits = e->hlim;
+	memcpy(o->src_addr, dp_ha_src(dp, e->ha_idx), 16);
+	memcpy(o->dst_addr, c, 16);
 	if (tel >= 0) {
 		/* Destination Options: Tunnel Encapsulation Limit, then PadN(1). */
-		uint8_t *d = hdr + DP_ENCAP_HDR;
+		uint8_t *d = (uint8_t *)(o + 1);
 
 		o->proto = DP_NH_DSTOPT;
 		d[0] = DP_NH_IPV6;
@@ -398,8 +515,8 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 		d[7] = 0;
 	}
 	dp_event(lc, DP_EV_ENCAP);
-	stats_add(&lc->bst[id].encap_pkts, 1);
-	stats_add(&lc->bst[id].encap_bytes, inner);
+	stats_add(&lc->bst[e->id].encap_pkts, 1);
+	stats_add(&lc->bst[e->id].encap_bytes, inner);
 	if (e->punt)
 		dp_punt(lc, e->port, m, DP_EV_PUNT_NO_NEIGH);
 	else
@@ -566,7 +683,7 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const struct 
 	d->inner.ip = (struct rte_ipv6_hdr *)(ne + 1);
 	if (dst_hit) {
 		dp_event(lc, DP_EV_HAIRPIN); /* D6: another MN served here */
-		dp_encap(lc, pidx, d->m, &d->inner, db, did);
+		dp_encap(lc, pidx, d->m, &d->inner, dp_cache_fill(lc, db, did));
 	} else if (dp_addr_multicast(in->dst_addr) || dp_addr_linklocal(in->dst_addr)) {
 		dp_punt(lc, pidx, d->m, DP_EV_PUNT_TAP);
 	} else {
@@ -639,38 +756,77 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 	dp_forward(lc, pidx, m, mt);
 }
 
+/*
+ * A burst from a data port: parse, then find each destination in the worker's
+ * binding cache (revalidated against the shared table's version, one load),
+ * and look every miss up in one bulk lookup.
+ */
 static void
 dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct dp_meta meta[DP_BURST];
 	const struct in6_addr *keys[DP_BURST];
+	const struct dp_cache_ent *ce[DP_BURST];
 	struct bt_binding b[DP_BURST];
-	uint32_t ids[DP_BURST];
+	uint32_t ids[DP_BURST], s1[DP_BURST], s2[DP_BURST];
+	uint8_t miss[DP_BURST];
 	struct dp_dec dec[DP_BURST];
 	struct rte_mbuf *ms[DP_BURST];
-	unsigned int i, nk = 0, n_dec = 0;
-	uint64_t hit;
+	unsigned int i, nk = 0, nm = 0, n_dec = 0;
+	uint64_t hit, bound = 0, port_mac = 0;
 
+	memcpy(&port_mac, &lc->dp->ports[pidx].mac, RTE_ETHER_ADDR_LEN);
 	for (i = 0; i < n; i++) {
-		if (!dp_parse(lc, pidx, pkts[i], &meta[nk]))
+		if (!dp_parse_fast(port_mac, pkts[i], &meta[nk]) &&
+		    !dp_parse(lc, pidx, pkts[i], &meta[nk]))
 			continue;
 		ms[nk] = pkts[i];
-		keys[nk] = (const struct in6_addr *)(void *)meta[nk].ip->dst_addr;
+		dp_cache_slots(meta[nk].ip->dst_addr, &s1[nk], &s2[nk]);
+		rte_prefetch0(&lc->cache[s1[nk]]);
+		rte_prefetch0(&lc->cache[s2[nk]]);
 		nk++;
 	}
 	if (nk == 0)
 		return;
-	hit = bt_lookup_bulk(lc->dp->bt, keys, nk, ids, b);
-	/* Each hit touches its header-cache line and its counters: fetch them all
-	 * before the first is needed, as the lookup did for the table. */
-	for (i = 0; i < nk; i++)
-		if (hit >> i & 1) {
-			rte_prefetch0(&lc->cache[ids[i] & (DP_CACHE_SIZE - 1)]);
-			rte_prefetch0(&lc->bst[ids[i]]);
-		}
+	/* Cached: fetch the binding's version and counters before they are needed. */
 	for (i = 0; i < nk; i++) {
-		if (hit >> i & 1)
-			dp_encap(lc, pidx, ms[i], &meta[i], &b[i], ids[i]);
+		const struct dp_cache_ent *e = &lc->cache[s1[i]];
+
+		if (!dp_cache_valid(lc, e, meta[i].ip->dst_addr))
+			e = &lc->cache[s2[i]];
+		if (dp_cache_valid(lc, e, meta[i].ip->dst_addr)) {
+			ce[i] = e;
+			rte_prefetch0((const char *)lc->dp->bt_ents +
+				      (size_t)e->id * BT_ENTRY_BYTES);
+			rte_prefetch0(&lc->bst[e->id]);
+		} else {
+			ce[i] = NULL;
+		}
+	}
+	for (i = 0; i < nk; i++)
+		if (ce[i] == NULL || !dp_cache_current(lc, ce[i])) {
+			ce[i] = NULL;
+			keys[nm] = (const struct in6_addr *)(void *)meta[i].ip->dst_addr;
+			miss[nm++] = (uint8_t)i;
+		}
+	if (nm != 0) {
+		hit = bt_lookup_bulk(lc->dp->bt, keys, nm, ids, b);
+		for (; hit != 0; hit &= hit - 1) {
+			unsigned int j = (unsigned int)__builtin_ctzll(hit);
+
+			/* NULL (no route to the CoA): dp_encap() says what happens. */
+			ce[miss[j]] = dp_cache_fill(lc, &b[j], ids[j]);
+			dp_event(lc, DP_EV_CACHE_MISS);
+			bound |= 1ULL << miss[j];
+		}
+	}
+	for (i = 0; i < nk; i++) {
+		/* A fill above for another HoA of this burst may have taken the slot. */
+		if (ce[i] != NULL && !dp_cache_same(ce[i], meta[i].ip->dst_addr))
+			bound = (bound & ~(1ULL << i)) |
+				(uint64_t)dp_bound(lc, meta[i].ip->dst_addr, &ce[i]) << i;
+		if ((bound >> i & 1) || ce[i] != NULL)
+			dp_encap(lc, pidx, ms[i], &meta[i], ce[i]);
 		else
 			dp_classify(lc, pidx, ms[i], &meta[i], dec, &n_dec);
 	}
@@ -686,29 +842,27 @@ static void
 dp_rx_tap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t out = lc->dp->ports[pidx].peer, i;
-	struct bt_binding b;
+	const struct dp_cache_ent *e = NULL;
 	struct dp_meta mt;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
-		int64_t id;
 
 		dp_event(lc, DP_EV_FROM_TAP);
 		if (rte_pktmbuf_data_len(m) >= DP_ENCAP_HDR && m->nb_segs == 1 &&
 		    eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) &&
 		    !dp_addr_multicast(ip->dst_addr) && !dp_addr_linklocal(ip->dst_addr) &&
 		    rte_be_to_cpu_16(ip->payload_len) + DP_ENCAP_HDR <= rte_pktmbuf_data_len(m) &&
-		    (id = bt_lookup(lc->dp->bt, (const struct in6_addr *)(void *)ip->dst_addr,
-				    &b)) > 0) {
+		    dp_bound(lc, ip->dst_addr, &e)) {
 			uint32_t len = rte_be_to_cpu_16(ip->payload_len) + 40u;
 
 			mt.ip = ip;
 			/* Errors about it (Packet Too Big) go back to the kernel: pidx. */
 			if (dp_parse_chain((const uint8_t *)ip, len, &mt) < 0 &&
 			    ip->hop_limits > 1 && !dp_is_nd(&mt, len)) {
-				dp_encap(lc, pidx, m, &mt, &b, (uint32_t)id);
+				dp_encap(lc, pidx, m, &mt, e);
 				continue;
 			}
 		}

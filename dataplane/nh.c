@@ -107,6 +107,28 @@ dp_fib_add_neighs(const struct dp *dp, struct dp_fib *f, const struct dp_fib_cop
 	return 0;
 }
 
+/* A gateway's MAC once per snapshot, not once per packet. */
+static void
+dp_fib_resolve_gateways(struct dp_fib *f, uint32_t n_routes)
+{
+	uint32_t i;
+
+	for (i = 0; i < n_routes; i++) {
+		struct dp_route *r = &f->routes[i];
+		struct dp_neigh_key k;
+		void *data;
+
+		if (r->type != FIB_RT_UNICAST || !r->has_gw)
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.addr = r->gw;
+		k.port = r->port;
+		r->gw_resolved = rte_hash_lookup_data(f->neigh, &k, &data) >= 0;
+		if (r->gw_resolved)
+			r->gw_mac = f->macs[(uintptr_t)data];
+	}
+}
+
 static struct dp_fib *
 dp_fib_build(const struct dp *dp, const struct dp_fib_copy *cp, uint32_t *rejected)
 {
@@ -146,6 +168,7 @@ dp_fib_build(const struct dp *dp, const struct dp_fib_copy *cp, uint32_t *reject
 		dp_fib_free(f);
 		return NULL;
 	}
+	dp_fib_resolve_gateways(f, cp->n_routes);
 	f->gen = cp->gen;
 	/* Never 0, so an empty cache slot never matches. */
 	f->epoch = (uint16_t)(dp_fib_builds % 65535 + 1);
@@ -270,8 +293,14 @@ dp_nh_lookup(const struct dp_fib *f, const uint8_t *dst, uint16_t *port, struct 
 	if (r->type == FIB_RT_BLACKHOLE)
 		return -3;
 	*port = r->port;
+	if (r->has_gw) {
+		if (!r->gw_resolved)
+			return 1;
+		*mac = r->gw_mac;
+		return 0;
+	}
 	memset(&k, 0, sizeof(k));
-	memcpy(&k.addr, r->has_gw ? r->gw.s6_addr : dst, 16);
+	memcpy(&k.addr, dst, 16);
 	k.port = r->port;
 	if (rte_hash_lookup_data(f->neigh, &k, &data) < 0)
 		return 1;

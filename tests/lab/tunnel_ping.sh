@@ -56,12 +56,14 @@ on ha ip addr add 2001:db8:2::1/64 dev ha-foreign nodad
 on cn ip addr add 2001:db8:f::99/64 dev eth0 nodad
 on cn ip route add default via 2001:db8:f::1
 on coa ip addr add 2001:db8:2::5/64 dev eth0 nodad
+on coa ip addr add 2001:db8:2::6/64 dev eth0 nodad # the CoA it moves to
 on coa ip route add default via 2001:db8:2::1
 
 mip6ha fib route add 2001:db8:f::/64 dev ha-core
 mip6ha fib route add 2001:db8:2::/64 dev ha-foreign
 mip6ha fib neigh add 2001:db8:f::99 lladdr "$(mac cn eth0)" dev ha-core
 mip6ha fib neigh add 2001:db8:2::5 lladdr "$(mac coa eth0)" dev ha-foreign
+mip6ha fib neigh add 2001:db8:2::6 lladdr "$(mac coa eth0)" dev ha-foreign
 wait_fib
 
 # The mobile node's side of the tunnel logs what arrives and answers pings.
@@ -92,6 +94,20 @@ check "binding 2001:db8::beef counts 3 decap_pkts" \
 # report and router solicitation on mip6ha-sig, sent before mip6ha-dp
 # disables IPv6 there, land in it. The packet path drops nothing.
 check "no drops on the packet path" test $(($(dp_stat drops) - $(dp_stat drops no_route))) -eq 0
+
+# The binding moves, then goes: the running dataplane follows each change
+# (it caches bindings per worker and must notice both).
+mip6ha bc add 2001:db8::beef 2001:db8:2::6 600
+check "after the move, ping gets 2 replies" on cn ping -c 2 -i 0.2 -W 2 -t 50 2001:db8::beef
+check "... tunnelled to the new CoA 2001:db8:2::6" \
+	test "$(tunnelled "2001:db8::1 > 2001:db8:2::6 nh 41 .* icmp6 128 seq [12]")" -eq 2
+check "... and no more to the old one" test "$(tunnelled '2001:db8::1 > 2001:db8:2::5 .*')" -eq 3
+check "dataplane counts 5 encap, 5 decap" \
+	test "$(dp_stat events encap) $(dp_stat events decap)" = "5 5"
+mip6ha bc del 2001:db8::beef
+check "after deregistration the HoA does not answer" \
+	not on cn ping -c 2 -i 0.2 -W 1 2001:db8::beef
+check "... and nothing more is tunnelled" test "$(tunnelled '.*')" -eq 5
 
 check "mip6ha-dp exits 0 on SIGTERM" stop_dp
 lab_done

@@ -94,6 +94,46 @@ teardown(void **state)
 	return 0;
 }
 
+/* A reader's copy stays valid exactly while bt_version() still equals copy.version. */
+static void
+test_version(void **state)
+{
+	struct bt *t = create(1024);
+	struct bt_binding b = binding(5, 1), got, got2;
+	struct in6_addr k = key(5);
+	const struct in6_addr *keys[1] = {&k};
+	uint32_t v, id32;
+	int64_t id;
+
+	(void)state;
+	id = bt_upsert(t, &b);
+	assert_true(id >= 1);
+	assert_int_equal(bt_lookup(t, &k, &got), id);
+	v = got.version;
+	assert_int_equal(v % 2, 0);
+	assert_int_equal(bt_version(bt_entries(t), (uint32_t)id), v);
+	/* The bulk lookup reports the same version. */
+	assert_int_equal(bt_lookup_bulk(t, keys, 1, &id32, &got2), 1);
+	assert_int_equal(got2.version, v);
+	/* A reader that looks again without a write sees no change. */
+	assert_int_equal(bt_lookup(t, &k, &got), id);
+	assert_int_equal(bt_version(bt_entries(t), (uint32_t)id), v);
+	/* Any write moves it: an update with the same content, ... */
+	assert_int_equal(bt_upsert(t, &b), id);
+	assert_int_not_equal(bt_version(bt_entries(t), (uint32_t)id), v);
+	assert_int_equal(bt_lookup(t, &k, &got), id);
+	assert_int_equal(bt_version(bt_entries(t), (uint32_t)id), got.version);
+	v = got.version;
+	/* ... a delete, ... */
+	assert_int_equal(bt_delete(t, &k), 0);
+	assert_int_not_equal(bt_version(bt_entries(t), (uint32_t)id), v);
+	/* ... and the id's reuse by another HoA. */
+	b = binding(6, 1);
+	assert_int_equal(bt_upsert(t, &b), id);
+	assert_int_not_equal(bt_version(bt_entries(t), (uint32_t)id), v);
+	bt_close(t);
+}
+
 static void
 test_insert_update_delete(void **state)
 {
@@ -443,6 +483,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_insert_update_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_id_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
