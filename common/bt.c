@@ -63,6 +63,8 @@ struct bt_shm {
 	_Atomic uint32_t change_cnt __attribute__((aligned(64)));
 	_Atomic uint32_t count;
 	_Atomic uint64_t moves;
+	/* Bumped after every insertion of a new HoA (never 0): see bt_insert_gen(). */
+	_Atomic uint32_t ins_gen;
 };
 
 _Static_assert(sizeof(struct bt_bucket) == 64, "a bucket is one cache line");
@@ -452,6 +454,12 @@ bt_entries(const struct bt *t)
 	return t->ent;
 }
 
+const void *
+bt_insert_gen_ptr(const struct bt *t)
+{
+	return &t->s->ins_gen;
+}
+
 /* ---- writer ---- */
 
 static bool
@@ -619,7 +627,7 @@ bt_upsert(struct bt *t, const struct bt_binding *b)
 	struct bt_key k = bt_key_of(&b->hoa);
 	uint64_t h = bt_hash(k, t->seed);
 	struct bt_slot where;
-	uint32_t id;
+	uint32_t id, gen;
 
 	if (t->free_ids == NULL)
 		return -EPERM;
@@ -641,6 +649,10 @@ bt_upsert(struct bt *t, const struct bt_binding *b)
 	atomic_store_explicit(&t->s->count,
 			      atomic_load_explicit(&t->s->count, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
+	gen = atomic_load_explicit(&t->s->ins_gen, memory_order_relaxed) + 1;
+	/* After the slot's release store above: a reader that sees the new value
+	 * finds the new key (pairs with the acquire load in bt_insert_gen()). */
+	atomic_store_explicit(&t->s->ins_gen, gen == 0 ? 1 : gen, memory_order_release);
 	return id;
 }
 
@@ -716,6 +728,7 @@ bt_init_shm(struct bt *t, uint32_t capacity)
 	/* A per-table seed: HoAs chosen by others cannot be aimed at one bucket. */
 	s->seed = ((uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^ (uint64_t)getpid() << 16) *
 		  0x9e3779b97f4a7c15ULL;
+	atomic_store_explicit(&s->ins_gen, 1, memory_order_relaxed);
 	s->buckets_off = BT_HDR_BYTES;
 	s->entries_off = BT_HDR_BYTES + (uint64_t)s->n_buckets * sizeof(struct bt_bucket);
 }

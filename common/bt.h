@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define BT_ABI		1
+#define BT_ABI		2
 #define BT_BURST_MAX	64 /**< keys per bt_lookup_bulk() call */
 #define BT_HA_ADDRS_MAX 16 /**< HA addresses a binding's ha_idx can name */
 #define BT_CAPACITY_MAX (1u << 24)
@@ -127,6 +127,22 @@ bt_version(const void *entries, uint32_t id)
 
 	/* Pairs with the writer's release store of the even version. */
 	return atomic_load_explicit(v, memory_order_acquire);
+}
+
+/** The insertion counter's address, for bt_insert_gen(). */
+const void *bt_insert_gen_ptr(const struct bt *t);
+
+/**
+ * The table's insertion counter: it changes (never to 0) after every insertion
+ * of a new HoA, not on updates or deletes. A reader that read it as G before
+ * a lookup that missed knows the key is still missing while it is still G:
+ * a negative answer it can keep without looking again.
+ */
+static inline uint32_t
+bt_insert_gen(const void *gen_ptr)
+{
+	/* Pairs with the writer's release store after it published the key. */
+	return atomic_load_explicit((const _Atomic uint32_t *)gen_ptr, memory_order_acquire);
 }
 
 /**

@@ -101,10 +101,12 @@ struct dp_cache_ent {
 
 _Static_assert(sizeof(struct dp_cache_ent) == 64, "one cache line");
 
-/** A resolved next hop for one destination, per worker. */
+/** One destination, per worker: its resolved next hop, and whether it is known
+ * not to be a bound HoA. */
 struct dp_nh_ent {
 	uint8_t dst[16];
-	uint16_t epoch; /**< FIB snapshot it was resolved against, 0 = empty */
+	uint32_t unbound_gen; /**< not bound while bt_insert_gen() is this; 0: unknown */
+	uint16_t epoch;	      /**< FIB snapshot it was resolved against, 0 = not yet */
 	uint16_t port;
 	int8_t rc; /**< dp_nh_lookup()'s answer */
 	struct rte_ether_addr mac;
@@ -132,6 +134,7 @@ struct dp_lcore {
 	struct stats_lcore *st;
 	struct stats_binding *bst;
 	const struct dp_fib *fib; /**< snapshot in use for this burst */
+	uint32_t gen;		  /**< bt_insert_gen() read before this burst's lookups */
 	uint16_t last_epoch;	  /**< to notice the epoch counter wrapping */
 	double icmp_tokens;	  /**< RFC 4443 §2.4(f) token bucket */
 	uint64_t icmp_last_tsc;
@@ -144,6 +147,7 @@ struct dp {
 	const struct conf *conf;
 	struct bt *bt;
 	const void *bt_ents; /**< bt_entries(bt), for bt_version() */
+	const void *bt_gen;  /**< bt_insert_gen_ptr(bt), for bt_insert_gen() */
 	struct fib *fib_shm;
 	struct stats *stats;
 	struct rte_mempool *pool;

@@ -350,6 +350,20 @@ dp_cache_live(const struct dp_lcore *lc, const struct dp_cache_ent *e)
 	return e->epoch == lc->fib->epoch && dp_cache_current(lc, e);
 }
 
+/* @p hoa's cache entry if it holds the binding as it is now, else NULL. */
+static inline const struct dp_cache_ent *
+dp_cache_lookup(const struct dp_lcore *lc, const uint8_t *hoa)
+{
+	const struct dp_cache_ent *e;
+	uint32_t s1, s2;
+
+	dp_cache_slots(hoa, &s1, &s2);
+	e = &lc->cache[s1];
+	if (!dp_cache_valid(lc, e, hoa))
+		e = &lc->cache[s2];
+	return dp_cache_valid(lc, e, hoa) && dp_cache_current(lc, e) ? e : NULL;
+}
+
 /* Where binding @p b goes: the slot it has, else a free or stale one, else a
  * victim (chosen by the id, so two HoAs do not keep evicting the same way). */
 static struct dp_cache_ent *
@@ -523,23 +537,54 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 		dp_tx(lc, e->port, m);
 }
 
+static inline struct dp_nh_ent *
+dp_nhc_slot(const struct dp_lcore *lc, const uint8_t *dst)
+{
+	uint64_t w[2];
+
+	memcpy(w, dst, sizeof(w));
+	return &lc->nhc[((w[0] ^ w[1]) * 0x9e3779b97f4a7c15ULL) >> 52];
+}
+
 /* dp_nh_lookup() through a small per-worker cache keyed by destination. */
 static int
 dp_nh_cached(struct dp_lcore *lc, const uint8_t *dst, uint16_t *port, struct rte_ether_addr *mac)
 {
-	uint64_t w[2];
-	struct dp_nh_ent *e;
+	struct dp_nh_ent *e = dp_nhc_slot(lc, dst);
 
-	memcpy(w, dst, sizeof(w));
-	e = &lc->nhc[((w[0] ^ w[1]) * 0x9e3779b97f4a7c15ULL) >> 52];
 	if (e->epoch != lc->fib->epoch || memcmp(e->dst, dst, 16) != 0) {
+		if (memcmp(e->dst, dst, 16) != 0) {
+			memcpy(e->dst, dst, 16);
+			e->unbound_gen = 0;
+		}
 		e->rc = (int8_t)dp_nh_lookup(lc->fib, dst, &e->port, &e->mac);
-		memcpy(e->dst, dst, 16);
 		e->epoch = lc->fib->epoch;
 	}
 	*port = e->port;
 	*mac = e->mac;
 	return e->rc;
+}
+
+/* @p dst was looked up and missed since the last insertion into the table. */
+static inline bool
+dp_known_unbound(const struct dp_lcore *lc, const uint8_t *dst)
+{
+	const struct dp_nh_ent *e = dp_nhc_slot(lc, dst);
+
+	return e->unbound_gen == lc->gen && memcmp(e->dst, dst, 16) == 0;
+}
+
+/* Remember that a lookup of @p dst in this burst missed. */
+static inline void
+dp_note_unbound(struct dp_lcore *lc, const uint8_t *dst)
+{
+	struct dp_nh_ent *e = dp_nhc_slot(lc, dst);
+
+	if (memcmp(e->dst, dst, 16) != 0) {
+		memcpy(e->dst, dst, 16);
+		e->epoch = 0; /* next hop not resolved yet */
+	}
+	e->unbound_gen = lc->gen;
 }
 
 /* Plain IPv6 routing through the FIB snapshot. */
@@ -647,10 +692,12 @@ dp_decap_ecn(struct rte_ipv6_hdr *outer, struct rte_ipv6_hdr *in)
 	return true;
 }
 
-/* Accepted reverse-tunnel packet: strip the outer header and route the inner. */
+/* Accepted reverse-tunnel packet: strip the outer header and route the inner.
+ * The inner source's binding: CoA @p coa, HA address @p ha_idx, id @p sid. The
+ * inner destination, when bound (@p dst_bound), is tunnelled again with @p de. */
 static void
-dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const struct bt_binding *sb,
-	     uint32_t sid, bool dst_hit, const struct bt_binding *db, uint32_t did)
+dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const uint8_t *coa,
+	     uint8_t ha_idx, uint32_t sid, bool dst_bound, const struct dp_cache_ent *de)
 {
 	struct rte_ipv6_hdr *in = d->inner.ip;
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(d->m, struct rte_ether_hdr *), *ne;
@@ -658,8 +705,8 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const struct 
 	uint32_t ilen = rte_be_to_cpu_16(in->payload_len) + 40u;
 	uint16_t strip = (uint16_t)(d->outer.l4off);
 
-	if (memcmp(&sb->coa, d->outer.ip->src_addr, 16) != 0 ||
-	    memcmp(dp_ha_src(lc->dp, sb->ha_idx), d->outer.ip->dst_addr, 16) != 0) {
+	if (memcmp(coa, d->outer.ip->src_addr, 16) != 0 ||
+	    memcmp(dp_ha_src(lc->dp, ha_idx), d->outer.ip->dst_addr, 16) != 0) {
 		dp_drop(lc, d->m, DP_DROP_SPOOFED); /* D1, D3 */
 		return;
 	}
@@ -681,9 +728,9 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const struct 
 	rte_ether_addr_copy(&lc->dp->ports[pidx].mac, &ne->dst_addr);
 	ne->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
 	d->inner.ip = (struct rte_ipv6_hdr *)(ne + 1);
-	if (dst_hit) {
+	if (dst_bound) {
 		dp_event(lc, DP_EV_HAIRPIN); /* D6: another MN served here */
-		dp_encap(lc, pidx, d->m, &d->inner, dp_cache_fill(lc, db, did));
+		dp_encap(lc, pidx, d->m, &d->inner, de);
 	} else if (dp_addr_multicast(in->dst_addr) || dp_addr_linklocal(in->dst_addr)) {
 		dp_punt(lc, pidx, d->m, DP_EV_PUNT_TAP);
 	} else {
@@ -691,34 +738,87 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const struct 
 	}
 }
 
-/* RFC 6275 §10.4.5: forward only if the inner source is bound to the outer source. */
+/*
+ * RFC 6275 §10.4.5: forward only if the inner source is bound to the outer
+ * source. Inner sources come from the worker's cache when it has them; the
+ * rest, and every inner destination neither the cache nor the negative cache
+ * can vouch for (another MN's HoA or not), go to one bulk lookup.
+ */
 static void
 dp_decap_burst(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *dec, unsigned int n)
 {
 	const struct in6_addr *keys[2 * DP_BURST];
 	struct bt_binding b[2 * DP_BURST];
 	uint32_t ids[2 * DP_BURST];
-	unsigned int i, k = 0;
-	uint64_t hit;
+	const struct dp_cache_ent *se[DP_BURST], *de[DP_BURST];
+	uint8_t sk[DP_BURST], dk[DP_BURST];
+	unsigned int i, k = 0, nk = 0;
+	uint64_t hit = 0;
 
 	for (i = 0; i < n; i++)
-		if (dp_decap_pre(lc, &dec[i])) {
-			dec[k] = dec[i];
-			keys[2 * k] = (const struct in6_addr *)(void *)dec[k].inner.ip->src_addr;
-			keys[2 * k + 1] =
-				(const struct in6_addr *)(void *)dec[k].inner.ip->dst_addr;
-			k++;
-		}
-	if (k == 0)
-		return;
-	hit = bt_lookup_bulk(lc->dp->bt, keys, 2 * k, ids, b);
+		if (dp_decap_pre(lc, &dec[i]))
+			dec[k++] = dec[i];
 	for (i = 0; i < k; i++) {
-		if (!(hit >> (2 * i) & 1)) {
+		const struct rte_ipv6_hdr *in = dec[i].inner.ip;
+
+		se[i] = dp_cache_lookup(lc, in->src_addr);
+		de[i] = dp_cache_lookup(lc, in->dst_addr);
+		sk[i] = dk[i] = UINT8_MAX;
+		if (se[i] == NULL) {
+			sk[i] = (uint8_t)nk;
+			keys[nk++] = (const struct in6_addr *)(const void *)in->src_addr;
+		}
+		if (de[i] == NULL && !dp_known_unbound(lc, in->dst_addr)) {
+			dk[i] = (uint8_t)nk;
+			keys[nk++] = (const struct in6_addr *)(const void *)in->dst_addr;
+		}
+	}
+	if (nk != 0)
+		hit = bt_lookup_bulk(lc->dp->bt, keys, nk, ids, b);
+	for (i = 0; i < k; i++)
+		if (dk[i] != UINT8_MAX && !(hit >> dk[i] & 1))
+			dp_note_unbound(lc, dec[i].inner.ip->dst_addr);
+	for (i = 0; i < k; i++) {
+		const struct rte_ipv6_hdr *in = dec[i].inner.ip;
+		const struct bt_binding *sb =
+			se[i] == NULL && (hit >> sk[i] & 1) ? &b[sk[i]] : NULL;
+		uint32_t sid = sb != NULL ? ids[sk[i]] : 0;
+		struct bt_binding one;
+		bool dst_bound = de[i] != NULL;
+		int64_t r;
+
+		/* A fill for an earlier packet of this burst, or for this one's
+		 * destination, may have taken the slot of an entry found above: then
+		 * look it up again (without a fill). */
+		if (de[i] != NULL && !dp_cache_same(de[i], in->dst_addr)) {
+			dst_bound = dp_bound(lc, in->dst_addr, &de[i]);
+		} else if (de[i] == NULL && dk[i] != UINT8_MAX && (hit >> dk[i] & 1)) {
+			dst_bound = true;
+			de[i] = dp_cache_fill(lc, &b[dk[i]], ids[dk[i]]);
+		}
+		if (se[i] != NULL && !dp_cache_same(se[i], in->src_addr)) {
+			se[i] = NULL;
+			r = bt_lookup(lc->dp->bt,
+				      (const struct in6_addr *)(const void *)in->src_addr, &one);
+			sb = r > 0 ? &one : NULL;
+			sid = r > 0 ? (uint32_t)r : 0;
+		}
+		if (se[i] == NULL && sb == NULL) {
 			dp_drop(lc, dec[i].m, DP_DROP_UNKNOWN_HOA); /* D2 */
 			continue;
 		}
-		dp_decap_one(lc, pidx, &dec[i], &b[2 * i], ids[2 * i], hit >> (2 * i + 1) & 1,
-			     &b[2 * i + 1], ids[2 * i + 1]);
+		if (se[i] != NULL) {
+			dp_decap_one(lc, pidx, &dec[i], se[i]->coa, se[i]->ha_idx, se[i]->id,
+				     dst_bound, de[i]);
+			continue;
+		}
+		/* Cached for the next packet (not when its CoA has no route). */
+		if (dp_cache_fill(lc, sb, sid) != NULL)
+			dp_event(lc, DP_EV_CACHE_MISS);
+		/* That fill may have taken the slot of de[i]. */
+		if (dst_bound && de[i] != NULL && !dp_cache_same(de[i], in->dst_addr))
+			dst_bound = dp_bound(lc, in->dst_addr, &de[i]);
+		dp_decap_one(lc, pidx, &dec[i], sb->coa.s6_addr, sb->ha_idx, sid, dst_bound, de[i]);
 	}
 }
 
@@ -776,6 +876,8 @@ dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t 
 	uint64_t hit, bound = 0, port_mac = 0;
 
 	memcpy(&port_mac, &lc->dp->ports[pidx].mac, RTE_ETHER_ADDR_LEN);
+	/* Before any lookup: a miss below is then known to hold while it is unchanged. */
+	lc->gen = bt_insert_gen(lc->dp->bt_gen);
 	for (i = 0; i < n; i++) {
 		if (!dp_parse_fast(port_mac, pkts[i], &meta[nk]) &&
 		    !dp_parse(lc, pidx, pkts[i], &meta[nk]))
@@ -806,11 +908,19 @@ dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t 
 	for (i = 0; i < nk; i++)
 		if (ce[i] == NULL || !dp_cache_current(lc, ce[i])) {
 			ce[i] = NULL;
+			/* The HA's own addresses (reverse tunnels, signalling) are no HoA;
+			 * nor is what missed since the table last grew. */
+			if (dp_is_ha_addr(lc->dp, meta[i].ip->dst_addr) ||
+			    dp_known_unbound(lc, meta[i].ip->dst_addr))
+				continue;
 			keys[nm] = (const struct in6_addr *)(void *)meta[i].ip->dst_addr;
 			miss[nm++] = (uint8_t)i;
 		}
 	if (nm != 0) {
 		hit = bt_lookup_bulk(lc->dp->bt, keys, nm, ids, b);
+		for (i = 0; i < nm; i++)
+			if (!(hit >> i & 1))
+				dp_note_unbound(lc, keys[i]->s6_addr);
 		for (; hit != 0; hit &= hit - 1) {
 			unsigned int j = (unsigned int)__builtin_ctzll(hit);
 

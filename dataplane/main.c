@@ -383,6 +383,7 @@ dp_start(const struct conf *c)
 	if (dp.bt == NULL)
 		return dp_signalled ? 0 : 1;
 	dp.bt_ents = bt_entries(dp.bt);
+	dp.bt_gen = bt_insert_gen_ptr(dp.bt);
 	dp.fib_shm = fib_attach(c->shm.name, err, sizeof(err));
 	if (dp_eal_init(c) != 0)
 		goto out;

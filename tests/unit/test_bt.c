@@ -102,12 +102,19 @@ test_version(void **state)
 	struct bt_binding b = binding(5, 1), got, got2;
 	struct in6_addr k = key(5);
 	const struct in6_addr *keys[1] = {&k};
-	uint32_t v, id32;
+	uint32_t v, id32, g;
 	int64_t id;
 
 	(void)state;
+	g = bt_insert_gen(bt_insert_gen_ptr(t));
+	assert_int_not_equal(g, 0);
 	id = bt_upsert(t, &b);
 	assert_true(id >= 1);
+	/* A new HoA moves the insertion counter; updates and deletes do not. */
+	assert_int_not_equal(bt_insert_gen(bt_insert_gen_ptr(t)), g);
+	g = bt_insert_gen(bt_insert_gen_ptr(t));
+	assert_int_equal(bt_upsert(t, &b), id);
+	assert_int_equal(bt_insert_gen(bt_insert_gen_ptr(t)), g);
 	assert_int_equal(bt_lookup(t, &k, &got), id);
 	v = got.version;
 	assert_int_equal(v % 2, 0);
@@ -127,10 +134,12 @@ test_version(void **state)
 	/* ... a delete, ... */
 	assert_int_equal(bt_delete(t, &k), 0);
 	assert_int_not_equal(bt_version(bt_entries(t), (uint32_t)id), v);
-	/* ... and the id's reuse by another HoA. */
+	assert_int_equal(bt_insert_gen(bt_insert_gen_ptr(t)), g);
+	/* ... and the id's reuse by another HoA, a new HoA again. */
 	b = binding(6, 1);
 	assert_int_equal(bt_upsert(t, &b), id);
 	assert_int_not_equal(bt_version(bt_entries(t), (uint32_t)id), v);
+	assert_int_not_equal(bt_insert_gen(bt_insert_gen_ptr(t)), g);
 	bt_close(t);
 }
 
@@ -390,7 +399,7 @@ test_attach_refuses_mismatch(void **state)
 	struct bt *t = create(256), *r;
 	uint32_t abi = BT_ABI + 1;
 	uint64_t magic = 0x1234;
-	char err[256];
+	char err[256], want[32];
 
 	(void)state;
 	bt_close(t);
@@ -398,7 +407,8 @@ test_attach_refuses_mismatch(void **state)
 	r = bt_attach(name, err, sizeof(err));
 	assert_null(r);
 	assert_int_equal(errno, EPROTO);
-	assert_non_null(strstr(err, "ABI version 2"));
+	snprintf(want, sizeof(want), "ABI version %u", BT_ABI + 1);
+	assert_non_null(strstr(err, want));
 
 	abi = BT_ABI;
 	poke_header(offsetof(struct shm_hdr, abi), &abi, sizeof(abi));
