@@ -237,11 +237,15 @@ dp_ha_src(const struct dp *dp, uint8_t idx)
 static inline bool
 dp_is_ha_addr(const struct dp *dp, const uint8_t *a)
 {
+	uint64_t w[2], h[2];
 	unsigned int i;
 
-	for (i = 0; i < dp->n_ha_addr; i++)
-		if (memcmp(&dp->ha_addr[i], a, 16) == 0)
+	memcpy(w, a, sizeof(w));
+	for (i = 0; i < dp->n_ha_addr; i++) {
+		memcpy(h, &dp->ha_addr[i], sizeof(h));
+		if (((h[0] ^ w[0]) | (h[1] ^ w[1])) == 0)
 			return true;
+	}
 	return false;
 }
 

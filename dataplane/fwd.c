@@ -50,8 +50,6 @@ struct dp_meta {
 	uint8_t tel;
 };
 
-static const uint8_t dp_zero[16];
-
 static inline bool
 dp_addr_multicast(const uint8_t *a)
 {
@@ -64,16 +62,21 @@ dp_addr_linklocal(const uint8_t *a)
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
-/* Addresses that can never be a Home Address (bad-input matrix D2, F6). */
-static bool
+/* Addresses that can never be a Home Address (bad-input matrix D2, F6):
+ * multicast, link-local, IPv4-mapped, :: and ::1. */
+static inline bool
 dp_addr_bad_src(const uint8_t *a)
 {
-	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	uint64_t hi, lo;
 
-	if (dp_addr_multicast(a) || dp_addr_linklocal(a) || memcmp(a, v4mapped, 12) == 0)
+	if (dp_addr_multicast(a) || dp_addr_linklocal(a))
 		return true;
-	/* :: and ::1 */
-	return memcmp(a, dp_zero, 15) == 0 && a[15] <= 1;
+	memcpy(&hi, a, 8);
+	memcpy(&lo, a + 8, 8);
+	if (hi != 0)
+		return false;
+	/* ::ffff:0:0/96 (the loads are little-endian), ::, ::1 */
+	return (lo & 0xffffffffULL) == 0xffff0000ULL || lo == 0 || lo == rte_cpu_to_be_64(1);
 }
 
 /* Destination options: find the Tunnel Encapsulation Limit and the Home
@@ -589,7 +592,8 @@ dp_note_unbound(struct dp_lcore *lc, const uint8_t *dst)
 
 /* Plain IPv6 routing through the FIB snapshot. */
 static void
-dp_forward(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp_meta *mt)
+dp_forward(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp_meta *mt,
+	   bool src_checked)
 {
 	struct rte_ipv6_hdr *ip = mt->ip;
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -598,7 +602,7 @@ dp_forward(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct 
 	int rc = dp_nh_cached(lc, ip->dst_addr, &port, &mac);
 
 	/* RFC 4291: link-local, multicast or unspecified sources stay on their link. */
-	if (dp_addr_bad_src(ip->src_addr)) {
+	if (!src_checked && dp_addr_bad_src(ip->src_addr)) {
 		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP);
 		return;
 	}
@@ -734,7 +738,7 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const uint8_t
 	} else if (dp_addr_multicast(in->dst_addr) || dp_addr_linklocal(in->dst_addr)) {
 		dp_punt(lc, pidx, d->m, DP_EV_PUNT_TAP);
 	} else {
-		dp_forward(lc, pidx, d->m, &d->inner);
+		dp_forward(lc, pidx, d->m, &d->inner, true); /* dp_decap_pre() did */
 	}
 }
 
@@ -756,8 +760,8 @@ dp_decap_burst(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *dec, unsigned 
 	uint64_t hit = 0;
 
 	for (i = 0; i < n; i++)
-		if (dp_decap_pre(lc, &dec[i]))
-			dec[k++] = dec[i];
+		if (dp_decap_pre(lc, &dec[i]) && k++ != i)
+			dec[k - 1] = dec[i];
 	for (i = 0; i < k; i++) {
 		const struct rte_ipv6_hdr *in = dec[i].inner.ip;
 
@@ -853,7 +857,7 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 		dp_tx(lc, lc->dp->sig, m);
 		return;
 	}
-	dp_forward(lc, pidx, m, mt);
+	dp_forward(lc, pidx, m, mt, false);
 }
 
 /*
