@@ -924,7 +924,7 @@ dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t 
 		hit = bt_lookup_bulk(lc->dp->bt, keys, nm, ids, b);
 		for (i = 0; i < nm; i++)
 			if (!(hit >> i & 1))
-				dp_note_unbound(lc, keys[i]->s6_addr);
+				dp_note_unbound(lc, (const uint8_t *)(const void *)keys[i]);
 		for (; hit != 0; hit &= hit - 1) {
 			unsigned int j = (unsigned int)__builtin_ctzll(hit);
 
