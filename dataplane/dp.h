@@ -234,18 +234,25 @@ dp_ha_src(const struct dp *dp, uint8_t idx)
 	return &dp->ha_addr[idx < dp->n_ha_addr ? idx : 0];
 }
 
+/** Two IPv6 addresses (any alignment) are equal: two 64-bit compares. */
+static inline bool
+dp_addr_eq(const void *a, const void *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
 static inline bool
 dp_is_ha_addr(const struct dp *dp, const uint8_t *a)
 {
-	uint64_t w[2], h[2];
 	unsigned int i;
 
-	memcpy(w, a, sizeof(w));
-	for (i = 0; i < dp->n_ha_addr; i++) {
-		memcpy(h, &dp->ha_addr[i], sizeof(h));
-		if (((h[0] ^ w[0]) | (h[1] ^ w[1])) == 0)
+	for (i = 0; i < dp->n_ha_addr; i++)
+		if (dp_addr_eq(&dp->ha_addr[i], a))
 			return true;
-	}
 	return false;
 }
 

@@ -327,10 +327,7 @@ dp_cache_slots(const uint8_t *hoa, uint32_t *s1, uint32_t *s2)
 static inline bool
 dp_cache_same(const struct dp_cache_ent *e, const uint8_t *hoa)
 {
-	uint64_t w[2];
-
-	memcpy(w, hoa, sizeof(w));
-	return ((e->hoa[0] ^ w[0]) | (e->hoa[1] ^ w[1])) == 0;
+	return dp_addr_eq(e->hoa, hoa);
 }
 
 /* Entry @p e is @p hoa's, resolved against this FIB. An empty entry never
@@ -353,6 +350,18 @@ dp_cache_live(const struct dp_lcore *lc, const struct dp_cache_ent *e)
 	return e->epoch == lc->fib->epoch && dp_cache_current(lc, e);
 }
 
+/* @p hoa's entry in slot @p s1 or @p s2 if resolved against this FIB, else
+ * NULL; the binding's version is not checked yet. */
+static inline const struct dp_cache_ent *
+dp_cache_find(const struct dp_lcore *lc, uint32_t s1, uint32_t s2, const uint8_t *hoa)
+{
+	const struct dp_cache_ent *e = &lc->cache[s1];
+
+	if (!dp_cache_valid(lc, e, hoa))
+		e = &lc->cache[s2];
+	return dp_cache_valid(lc, e, hoa) ? e : NULL;
+}
+
 /* @p hoa's cache entry if it holds the binding as it is now, else NULL. */
 static inline const struct dp_cache_ent *
 dp_cache_lookup(const struct dp_lcore *lc, const uint8_t *hoa)
@@ -361,10 +370,8 @@ dp_cache_lookup(const struct dp_lcore *lc, const uint8_t *hoa)
 	uint32_t s1, s2;
 
 	dp_cache_slots(hoa, &s1, &s2);
-	e = &lc->cache[s1];
-	if (!dp_cache_valid(lc, e, hoa))
-		e = &lc->cache[s2];
-	return dp_cache_valid(lc, e, hoa) && dp_cache_current(lc, e) ? e : NULL;
+	e = dp_cache_find(lc, s1, s2, hoa);
+	return e != NULL && dp_cache_current(lc, e) ? e : NULL;
 }
 
 /* Where binding @p b goes: the slot it has, else a free or stale one, else a
@@ -463,7 +470,6 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 	struct rte_ipv6_hdr *ip = mt->ip, *o;
 	struct rte_ether_hdr *eth;
 	uint32_t inner = rte_be_to_cpu_16(ip->payload_len) + (uint32_t)sizeof(*ip), over, tc;
-	uint64_t s[2], c[2];
 	int tel;
 
 	if (e == NULL) {
@@ -474,9 +480,7 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 			dp_punt(lc, pidx, m, DP_EV_PUNT_NO_ROUTE);
 		return;
 	}
-	memcpy(s, ip->src_addr, sizeof(s));
-	memcpy(c, e->coa, sizeof(c));
-	if (((s[0] ^ c[0]) | (s[1] ^ c[1])) == 0) {
+	if (dp_addr_eq(ip->src_addr, e->coa)) {
 		dp_drop(lc, m, DP_DROP_ENCAP_LOOP); /* E7 */
 		return;
 	}
@@ -516,7 +520,7 @@ dp_encap(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, const struct dp
 	o->proto = DP_NH_IPV6;
 	o->hop_limits = e->hlim;
 	memcpy(o->src_addr, dp_ha_src(dp, e->ha_idx), 16);
-	memcpy(o->dst_addr, c, 16);
+	memcpy(o->dst_addr, e->coa, 16);
 	if (tel >= 0) {
 		/* Destination Options: Tunnel Encapsulation Limit, then PadN(1). */
 		uint8_t *d = (uint8_t *)(o + 1);
@@ -549,17 +553,27 @@ dp_nhc_slot(const struct dp_lcore *lc, const uint8_t *dst)
 	return &lc->nhc[((w[0] ^ w[1]) * 0x9e3779b97f4a7c15ULL) >> 52];
 }
 
+/* @p dst's entry, taken over (nothing known yet) if it held another address. */
+static inline struct dp_nh_ent *
+dp_nhc_claim(struct dp_lcore *lc, const uint8_t *dst)
+{
+	struct dp_nh_ent *e = dp_nhc_slot(lc, dst);
+
+	if (!dp_addr_eq(e->dst, dst)) {
+		memcpy(e->dst, dst, 16);
+		e->epoch = 0;
+		e->unbound_gen = 0;
+	}
+	return e;
+}
+
 /* dp_nh_lookup() through a small per-worker cache keyed by destination. */
 static int
 dp_nh_cached(struct dp_lcore *lc, const uint8_t *dst, uint16_t *port, struct rte_ether_addr *mac)
 {
-	struct dp_nh_ent *e = dp_nhc_slot(lc, dst);
+	struct dp_nh_ent *e = dp_nhc_claim(lc, dst);
 
-	if (e->epoch != lc->fib->epoch || memcmp(e->dst, dst, 16) != 0) {
-		if (memcmp(e->dst, dst, 16) != 0) {
-			memcpy(e->dst, dst, 16);
-			e->unbound_gen = 0;
-		}
+	if (e->epoch != lc->fib->epoch) {
 		e->rc = (int8_t)dp_nh_lookup(lc->fib, dst, &e->port, &e->mac);
 		e->epoch = lc->fib->epoch;
 	}
@@ -574,20 +588,14 @@ dp_known_unbound(const struct dp_lcore *lc, const uint8_t *dst)
 {
 	const struct dp_nh_ent *e = dp_nhc_slot(lc, dst);
 
-	return e->unbound_gen == lc->gen && memcmp(e->dst, dst, 16) == 0;
+	return e->unbound_gen == lc->gen && dp_addr_eq(e->dst, dst);
 }
 
 /* Remember that a lookup of @p dst in this burst missed. */
 static inline void
 dp_note_unbound(struct dp_lcore *lc, const uint8_t *dst)
 {
-	struct dp_nh_ent *e = dp_nhc_slot(lc, dst);
-
-	if (memcmp(e->dst, dst, 16) != 0) {
-		memcpy(e->dst, dst, 16);
-		e->epoch = 0; /* next hop not resolved yet */
-	}
-	e->unbound_gen = lc->gen;
+	dp_nhc_claim(lc, dst)->unbound_gen = lc->gen;
 }
 
 /* Plain IPv6 routing through the FIB snapshot. */
@@ -709,12 +717,12 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const uint8_t
 	uint32_t ilen = rte_be_to_cpu_16(in->payload_len) + 40u;
 	uint16_t strip = (uint16_t)(d->outer.l4off);
 
-	if (memcmp(coa, d->outer.ip->src_addr, 16) != 0 ||
-	    memcmp(dp_ha_src(lc->dp, ha_idx), d->outer.ip->dst_addr, 16) != 0) {
+	if (!dp_addr_eq(coa, d->outer.ip->src_addr) ||
+	    !dp_addr_eq(dp_ha_src(lc->dp, ha_idx), d->outer.ip->dst_addr)) {
 		dp_drop(lc, d->m, DP_DROP_SPOOFED); /* D1, D3 */
 		return;
 	}
-	if (memcmp(in->dst_addr, in->src_addr, 16) == 0) {
+	if (dp_addr_eq(in->dst_addr, in->src_addr)) {
 		dp_drop(lc, d->m, DP_DROP_DECAP_LOOP); /* D6 */
 		return;
 	}
@@ -896,17 +904,11 @@ dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t 
 		return;
 	/* Cached: fetch the binding's version and counters before they are needed. */
 	for (i = 0; i < nk; i++) {
-		const struct dp_cache_ent *e = &lc->cache[s1[i]];
-
-		if (!dp_cache_valid(lc, e, meta[i].ip->dst_addr))
-			e = &lc->cache[s2[i]];
-		if (dp_cache_valid(lc, e, meta[i].ip->dst_addr)) {
-			ce[i] = e;
+		ce[i] = dp_cache_find(lc, s1[i], s2[i], meta[i].ip->dst_addr);
+		if (ce[i] != NULL) {
 			rte_prefetch0((const char *)lc->dp->bt_ents +
-				      (size_t)e->id * BT_ENTRY_BYTES);
-			rte_prefetch0(&lc->bst[e->id]);
-		} else {
-			ce[i] = NULL;
+				      (size_t)ce[i]->id * BT_ENTRY_BYTES);
+			rte_prefetch0(&lc->bst[ce[i]->id]);
 		}
 	}
 	for (i = 0; i < nk; i++)
