@@ -751,6 +751,65 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const uint8_t
 }
 
 /*
+ * The common reverse tunnel in one pass: outer and inner headers without
+ * extension headers, the inner source in the binding cache (@p se, found by
+ * dp_cache_find(); NULL: not there), the inner
+ * destination a correspondent (known unbound) with a resolved next hop. The
+ * same checks as dp_decap_pre(), dp_decap_one() and dp_forward() in the same
+ * order of outcome. @return false, with nothing changed, for anything else.
+ */
+static inline bool
+dp_decap_fast(struct dp_lcore *lc, struct dp_dec *d, const struct dp_cache_ent *se)
+{
+	struct rte_ipv6_hdr *o = d->outer.ip, *in = o + 1;
+	uint32_t avail = rte_be_to_cpu_16(o->payload_len), ilen;
+	const struct dp_nh_ent *ne;
+	struct rte_ether_hdr *eth;
+	uint8_t nh;
+
+	if (d->outer.l4off != sizeof(*o) || d->outer.flags != 0 || avail <= sizeof(*in) ||
+	    (in->vtc_flow & rte_cpu_to_be_32(0xf0000000)) != rte_cpu_to_be_32(0x60000000))
+		return false;
+	ilen = rte_be_to_cpu_16(in->payload_len) + (uint32_t)sizeof(*in);
+	nh = in->proto;
+	if (ilen > avail || ilen == sizeof(*in) || nh == DP_NH_HOPOPT || nh == DP_NH_ROUTING ||
+	    nh == DP_NH_FRAG || nh == DP_NH_DSTOPT || nh == DP_NH_IPV6 || nh == DP_NH_IPIP ||
+	    in->hop_limits <= 1 || dp_addr_bad_src(in->src_addr) ||
+	    dp_addr_multicast(in->dst_addr) || dp_addr_linklocal(in->dst_addr))
+		return false;
+	ne = dp_nhc_slot(lc, in->dst_addr);
+	if (ne->unbound_gen != lc->gen || ne->epoch != lc->fib->epoch || ne->rc != 0 ||
+	    !dp_addr_eq(ne->dst, in->dst_addr) || ilen > lc->dp->ports[ne->port].mtu)
+		return false;
+	if (se == NULL || !dp_cache_current(lc, se))
+		return false;
+	if (!dp_addr_eq(se->coa, o->src_addr) ||
+	    !dp_addr_eq(dp_ha_src(lc->dp, se->ha_idx), o->dst_addr)) {
+		dp_drop(lc, d->m, DP_DROP_SPOOFED); /* D1, D3 */
+		return true;
+	}
+	/* No D6 check: the destination is unbound, the source bound. */
+	if (!dp_decap_ecn(o, in)) {
+		dp_drop(lc, d->m, DP_DROP_ECN_CE_NOT_ECT); /* D10 */
+		return true;
+	}
+	stats_add(&lc->bst[se->id].decap_pkts, 1);
+	stats_add(&lc->bst[se->id].decap_bytes, ilen);
+	dp_event(lc, DP_EV_DECAP);
+	dp_event(lc, DP_EV_FORWARD);
+	in->hop_limits--;
+	d->m->data_off += (uint16_t)sizeof(*o);
+	d->m->data_len = (uint16_t)(RTE_ETHER_HDR_LEN + ilen);
+	d->m->pkt_len = d->m->data_len;
+	eth = rte_pktmbuf_mtod(d->m, struct rte_ether_hdr *);
+	eth->dst_addr = ne->mac;
+	eth->src_addr = lc->dp->ports[ne->port].mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	dp_tx(lc, ne->port, d->m);
+	return true;
+}
+
+/*
  * RFC 6275 §10.4.5: forward only if the inner source is bound to the outer
  * source. Inner sources come from the worker's cache when it has them; the
  * rest, and every inner destination neither the cache nor the negative cache
@@ -764,9 +823,39 @@ dp_decap_burst(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *dec, unsigned 
 	uint32_t ids[2 * DP_BURST];
 	const struct dp_cache_ent *se[DP_BURST], *de[DP_BURST];
 	uint8_t sk[DP_BURST], dk[DP_BURST];
+	uint32_t s1[DP_BURST], s2[DP_BURST];
+	bool plain[DP_BURST];
 	unsigned int i, k = 0, nk = 0;
 	uint64_t hit = 0;
 
+	/* Fetch the inner sources' cache entries, then their bindings' versions and
+	 * counters, a burst at a time, before the packets need them. */
+	for (i = 0; i < n; i++) {
+		const struct rte_ipv6_hdr *in = dec[i].outer.ip + 1;
+
+		plain[i] = dec[i].outer.l4off == sizeof(*in) &&
+			   rte_be_to_cpu_16(dec[i].outer.ip->payload_len) > sizeof(*in);
+		if (!plain[i])
+			continue;
+		dp_cache_slots(in->src_addr, &s1[i], &s2[i]);
+		rte_prefetch0(&lc->cache[s1[i]]);
+		rte_prefetch0(&lc->cache[s2[i]]);
+	}
+	for (i = 0; i < n; i++) {
+		const struct rte_ipv6_hdr *in = dec[i].outer.ip + 1;
+
+		se[i] = plain[i] ? dp_cache_find(lc, s1[i], s2[i], in->src_addr) : NULL;
+		if (se[i] != NULL) {
+			rte_prefetch0((const char *)lc->dp->bt_ents +
+				      (size_t)se[i]->id * BT_ENTRY_BYTES);
+			rte_prefetch0(&lc->bst[se[i]->id]);
+		}
+	}
+	/* In order: once one packet needs the general path, the rest take it too. */
+	for (i = 0; i < n && dp_decap_fast(lc, &dec[i], se[i]); i++)
+		;
+	dec += i;
+	n -= i;
 	for (i = 0; i < n; i++)
 		if (dp_decap_pre(lc, &dec[i]) && k++ != i)
 			dec[k - 1] = dec[i];
@@ -774,15 +863,20 @@ dp_decap_burst(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *dec, unsigned 
 		const struct rte_ipv6_hdr *in = dec[i].inner.ip;
 
 		se[i] = dp_cache_lookup(lc, in->src_addr);
-		de[i] = dp_cache_lookup(lc, in->dst_addr);
 		sk[i] = dk[i] = UINT8_MAX;
 		if (se[i] == NULL) {
 			sk[i] = (uint8_t)nk;
 			keys[nk++] = (const struct in6_addr *)(const void *)in->src_addr;
 		}
-		if (de[i] == NULL && !dp_known_unbound(lc, in->dst_addr)) {
-			dk[i] = (uint8_t)nk;
-			keys[nk++] = (const struct in6_addr *)(const void *)in->dst_addr;
+		/* Known unbound first (traffic to correspondents): an insertion since
+		 * the miss would have moved the counter, so no binding can exist. */
+		de[i] = NULL;
+		if (!dp_known_unbound(lc, in->dst_addr)) {
+			de[i] = dp_cache_lookup(lc, in->dst_addr);
+			if (de[i] == NULL) {
+				dk[i] = (uint8_t)nk;
+				keys[nk++] = (const struct in6_addr *)(const void *)in->dst_addr;
+			}
 		}
 	}
 	if (nk != 0)
@@ -891,9 +985,17 @@ dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t 
 	/* Before any lookup: a miss below is then known to hold while it is unchanged. */
 	lc->gen = bt_insert_gen(lc->dp->bt_gen);
 	for (i = 0; i < n; i++) {
-		if (!dp_parse_fast(port_mac, pkts[i], &meta[nk]) &&
-		    !dp_parse(lc, pidx, pkts[i], &meta[nk]))
+		if (dp_parse_fast(port_mac, pkts[i], &meta[nk])) {
+			/* A reverse tunnel: the HA's address is no HoA, no lookup. */
+			if (meta[nk].nh == DP_NH_IPV6 &&
+			    dp_is_ha_addr(lc->dp, meta[nk].ip->dst_addr)) {
+				dec[n_dec].m = pkts[i];
+				dec[n_dec++].outer = meta[nk];
+				continue;
+			}
+		} else if (!dp_parse(lc, pidx, pkts[i], &meta[nk])) {
 			continue;
+		}
 		ms[nk] = pkts[i];
 		dp_cache_slots(meta[nk].ip->dst_addr, &s1[nk], &s2[nk]);
 		rte_prefetch0(&lc->cache[s1[nk]]);
@@ -901,7 +1003,7 @@ dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t 
 		nk++;
 	}
 	if (nk == 0)
-		return;
+		goto decap;
 	/* Cached: fetch the binding's version and counters before they are needed. */
 	for (i = 0; i < nk; i++) {
 		ce[i] = dp_cache_find(lc, s1[i], s2[i], meta[i].ip->dst_addr);
@@ -946,6 +1048,7 @@ dp_rx_data(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf **pkts, uint16_t 
 		else
 			dp_classify(lc, pidx, ms[i], &meta[i], dec, &n_dec);
 	}
+decap:
 	if (n_dec != 0)
 		dp_decap_burst(lc, pidx, dec, n_dec);
 }

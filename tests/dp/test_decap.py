@@ -276,4 +276,29 @@ def _(c):
     return verify
 
 
+@case(run, "decap fast path: a flow in later bursts (source cached, destination known "
+      "unbound) is routed, and its spoofed and ECN-inconsistent packets are still discarded")
+def _(c):
+    # More than a burst (32) of one flow first, so what follows meets a warm cache.
+    warm = [inner_udp(c.tag(i)) for i in range(40)]
+    marked = inner_udp(c.tag(40), tc=0xBA)
+    for p in warm:
+        c.send(CORE, reverse(p))
+    c.send(CORE, reverse(inner_udp(c.tag(41)), src=COA2))  # D1
+    c.send(CORE, reverse(inner_udp(c.tag(42)), dst=HA2))  # D3
+    c.send(CORE, reverse(inner_udp(c.tag(43), tc=0xB8), tc=0x03))  # D10
+    c.send(CORE, reverse(marked, tc=0x03))
+    decap_ok(c, sum(len(p) for p in warm) + len(marked), len(warm) + 1)
+    c.expect(events={"forward": len(warm) + 1},
+             drops={"spoofed": 2, "ecn_ce_not_ect": 1})
+
+    def verify(r):
+        for i, p in enumerate(warm):
+            rep.match("%s: packet %d" % (c.title, i), r.take_one(CORE, c.tag(i)),
+                      routed(CORE, R_MAC, p))
+        rep.match(c.title + ": outer CE marks the ECT inner CE", r.take_one(CORE, c.tag(40)),
+                  routed(CORE, R_MAC, marked, tc=0xBB))
+    return verify
+
+
 sys.exit(h.main())
