@@ -131,46 +131,53 @@ encap_count(const char *name, uint32_t id)
 	return v[0];
 }
 
+/* One bind: the ns until HoA(i)'s counter moves (PROBE_TIMEOUT or more: it
+ * did not), then unbind. 0: the table refused it. */
+static uint64_t
+probe_once(struct bt *t, const char *name, const struct bt_binding *b)
+{
+	uint64_t t0 = now_ns(), t1 = t0, before;
+	int64_t id = bt_upsert(t, b);
+
+	if (id <= 0)
+		return 0;
+	before = encap_count(name, (uint32_t)id);
+	while (encap_count(name, (uint32_t)id) == before && (t1 = now_ns()) - t0 < PROBE_TIMEOUT)
+		;
+	bt_delete(t, &b->hoa);
+	return t1 - t0 > 0 ? t1 - t0 : 1;
+}
+
 /* Bind HoA(i) @n times; each time wait until its counter moves, then unbind. */
 static void
 probe(struct bt *t, const char *name, uint32_t i, unsigned int n)
 {
-	uint64_t d[PROBE_MAX];
+	uint64_t d[PROBE_MAX], v;
 	unsigned int k, got = 0;
 	struct bt_binding b;
-
-	struct sched_param sp = {.sched_priority = 1};
 	cpu_set_t cpus;
 
 	binding_of(&b, i);
-	encap_count(name, 0); /* map the stats object outside the timed part */
-	/* A poller preempted by an ordinary task would time its own wait: run it
-	 * real-time while it measures (root only; otherwise measured as is), on
-	 * CPU 0 only, so it never takes the worker's CPU (lcore 1) from it. */
+	/* On CPU 0 only, so it never takes the worker's CPU (lcore 1) from it. Not
+	 * real-time: that starved the main lcore and the kernel on CPU 0 and made
+	 * the first binds wait up to a second for them. Delays include any
+	 * preemption of this poller, so they can only be overstated. */
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus) != 0)
 		fprintf(stderr, "bench_dp_ctl: cannot pin to CPU 0: %s\n", strerror(errno));
-	if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
-		fprintf(stderr, "bench_dp_ctl: no SCHED_FIFO (%s): delays include preemption\n",
-			strerror(errno));
+	/* Unmeasured: the first bind maps this process's pages of the table and
+	 * the counters (page faults), which is no forwarding delay. */
+	probe_once(t, name, &b);
+	usleep(2000);
 	for (k = 0; k < n && k < PROBE_MAX; k++) {
-		uint64_t t0 = now_ns(), t1 = t0, before;
-		int64_t id = bt_upsert(t, &b);
-
-		if (id <= 0)
+		v = probe_once(t, name, &b);
+		if (v == 0)
 			break;
-		before = encap_count(name, (uint32_t)id);
-		while (encap_count(name, (uint32_t)id) == before &&
-		       (t1 = now_ns()) - t0 < PROBE_TIMEOUT)
-			;
-		if (t1 - t0 < PROBE_TIMEOUT)
-			d[got++] = t1 - t0;
-		bt_delete(t, &b.hoa);
+		if (v < PROBE_TIMEOUT)
+			d[got++] = v;
 		usleep(2000);
 	}
-	sp.sched_priority = 0;
-	sched_setscheduler(0, SCHED_OTHER, &sp);
 	if (got == 0) {
 		printf("bind_us none\n");
 		return;

@@ -195,10 +195,10 @@ def p99_us(h0, h1):
 
 
 class Dataplane:
-    def __init__(self, build, conf):
+    def __init__(self, build, conf, binary="mip6ha-dp"):
         self.build, self.conf = build, conf
         self.log = open(conf + ".log", "w")
-        self.p = subprocess.Popen(netns([build + "/dataplane/mip6ha-dp", "-c", conf]),
+        self.p = subprocess.Popen(netns([build + "/dataplane/" + binary, "-c", conf]),
                                   stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -262,6 +262,9 @@ def check(name, rx, ev, drops):
     """Every packet must have gone the way the scenario says."""
     if rx == 0:
         return "no packets"
+    if name.startswith("ceiling"):
+        # No per-packet counters in that build: nothing may have been dropped.
+        return "ok" if not any(drops.values()) else "drops %s" % drops
     want = {"encap": ("encap", rx), "decap": ("decap", rx), "spoof": (None, rx),
             "mix": ("encap", rx // 2)}[name.split("_")[0]]
     if name.startswith("spoof"):
@@ -289,7 +292,10 @@ def main():
     scen = [("encap_1k", "encap_1k", 1000), ("encap_1m_1k", "encap_1k", BIG),
             ("encap_1m_4k", "encap_4k", BIG),
             ("encap_1m_64k", "encap_64k", BIG), ("decap_1m", "decap_4k", BIG),
-            ("spoof_1m", "spoof_4k", BIG), ("mix_1m", "mix_4k", BIG)]
+            ("spoof_1m", "spoof_4k", BIG), ("mix_1m", "mix_4k", BIG),
+            # The speed of light: the same worker loop prepending a fixed header,
+            # with no parse, lookup or check (bench/ build mip6ha-dp-ceiling).
+            ("ceiling_encap", "encap_1k", 1000)]
     if ONLY:
         scen = [x for x in scen if x[0] in ONLY]
     rows, probe = [], None
@@ -306,7 +312,8 @@ def main():
             for r in range(ROUNDS):
                 tp.append(run_testpmd(eal, pcaps[pc], counts[pc]))
                 dp_config(conf, name, max(n * 10 // 9, 1024), eal, pcaps[pc], counts[pc])
-                d = Dataplane(build, conf)
+                d = Dataplane(build, conf, "mip6ha-dp-ceiling" if label.startswith("ceiling")
+                              else "mip6ha-dp")
                 try:
                     mpps, p99, rx, ev, drops = d.measure()
                 finally:
@@ -328,7 +335,10 @@ def main():
                           counts["probe"])
                 d = Dataplane(build, conf)
                 try:
-                    probe = writer.probe(PROBE, 200)
+                    # On a dataplane past its start-up; 1000 binds, so the p99 is
+                    # not the second-slowest of a few (this machine is shared).
+                    time.sleep(1)
+                    probe = writer.probe(PROBE, 1000)
                 finally:
                     d.stop()
                 print("  bind -> first encapsulated packet: " + probe, flush=True)
@@ -359,14 +369,16 @@ def report(rows, probe, results):
     nan = float("nan")
     by = collections.defaultdict(lambda: (None, 0, nan, nan, nan, nan, nan, None),
                                  {r[0]: r for r in rows})
+    # The ceiling build is no dataplane: its bursts do not count.
+    p99_max = max([r[6] for r in rows if not r[0].startswith("ceiling")] or [nan])
     m = re.search(r"p99=([\d.]+)", probe or "")
     bind = float(m.group(1)) if m else -1
     result = ("RESULT dp encap_ratio_1k=%.3f encap_ratio_1m=%.3f decap_ratio_1m=%.3f "
               "extra_ns_64k=%.1f burst_p99_us=%.2f bind_to_fwd_us=%.2f "
-              "cost_1m_vs_1k=%.3f" % (
+              "cost_1m_vs_1k=%.3f ceiling_ratio=%.3f" % (
                   by["encap_1k"][4], by["encap_1m_4k"][4], by["decap_1m"][4],
-                  by["encap_1m_64k"][5], max([r[6] for r in rows] or [nan]), bind,
-                  1 - by["encap_1m_1k"][3] / by["encap_1k"][3]))
+                  by["encap_1m_64k"][5], p99_max, bind,
+                  1 - by["encap_1m_1k"][3] / by["encap_1k"][3], by["ceiling_encap"][4]))
     with open(os.path.join(results, "dp.md"), "w") as f:
         f.write("\n".join(lines) + "\n\nbind -> first encapsulated packet: %s\n\n%s\n" %
                 (probe, result))

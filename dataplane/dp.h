@@ -166,6 +166,7 @@ struct dp {
 	double icmp_burst;
 	uint64_t tsc_hz;
 	uint64_t hist_cycles;	 /**< TSC cycles in one burst-latency histogram bucket */
+	uint64_t hist_mul;	 /**< 2^32 / hist_cycles: a bucket without a division */
 	uint32_t fib_rejected;	 /**< entries the last rebuild skipped */
 	uint64_t fib_failed_gen; /**< generation whose rebuild failed: not retried */
 	bool busy_poll;

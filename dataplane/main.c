@@ -389,6 +389,7 @@ dp_start(const struct conf *c)
 		goto out;
 	dp.tsc_hz = rte_get_tsc_hz();
 	dp.hist_cycles = RTE_MAX(dp.tsc_hz * STATS_HIST_NS / 1000000000u, (uint64_t)1);
+	dp.hist_mul = ((uint64_t)1 << 32) / dp.hist_cycles;
 	n_lcores = rte_lcore_count();
 	if (n_lcores < 2) {
 		fprintf(stderr,
