@@ -206,7 +206,9 @@ class Dataplane:
                 raise RuntimeError("mip6ha-dp exited: see " + conf + ".log")
             try:
                 s = dp_stats(build, conf)
-                if s["heartbeat_age_ms"] >= 0 and s["ports"][0]["rx_pkts"] > 0:
+                # The stats object outlives a dataplane: this one's, not the last's.
+                if (s["pid"] == self.p.pid and s["heartbeat_age_ms"] >= 0
+                        and s["ports"][0]["rx_pkts"] > 0):
                     return
             except (subprocess.CalledProcessError, ValueError, KeyError, IndexError):
                 pass
