@@ -28,8 +28,8 @@
 #define DP_PORTS_MAX   STATS_PORTS_MAX
 #define DP_WORKERS_MAX (STATS_LCORES_MAX - 1)
 #define DP_EXT_MAX     8 /**< extension headers walked before giving up (F11) */
-#define DP_CACHE_BITS  17
-#define DP_CACHE_SIZE  (1u << DP_CACHE_BITS) /**< binding cache entries per worker (8 MiB) */
+#define DP_CACHE_BITS  18
+#define DP_CACHE_SIZE  (1u << DP_CACHE_BITS) /**< binding cache entries per worker (16 MiB) */
 #define DP_MIN_MTU     1280
 #define DP_ENCAP_HDR   (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr))
 #define DP_SIG_TAP     "mip6ha-sig"
