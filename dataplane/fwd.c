@@ -753,7 +753,7 @@ dp_decap_one(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *d, const uint8_t
 /*
  * The common reverse tunnel in one pass: outer and inner headers without
  * extension headers, the inner source in the binding cache (@p se, found by
- * dp_cache_find(); NULL: not there), the inner
+ * dp_cache_find() for plain outer headers only; NULL: not there), the inner
  * destination a correspondent (known unbound) with a resolved next hop. The
  * same checks as dp_decap_pre(), dp_decap_one() and dp_forward() in the same
  * order of outcome. @return false, with nothing changed, for anything else.
@@ -767,7 +767,9 @@ dp_decap_fast(struct dp_lcore *lc, struct dp_dec *d, const struct dp_cache_ent *
 	struct rte_ether_hdr *eth;
 	uint8_t nh;
 
-	if (d->outer.l4off != sizeof(*o) || d->outer.flags != 0 || avail <= sizeof(*in) ||
+	/* A cache entry was looked for only where the outer header is plain and
+	 * a whole inner header follows (dp_decap_burst()). */
+	if (se == NULL || !dp_cache_current(lc, se) || d->outer.flags != 0 ||
 	    (in->vtc_flow & rte_cpu_to_be_32(0xf0000000)) != rte_cpu_to_be_32(0x60000000))
 		return false;
 	ilen = rte_be_to_cpu_16(in->payload_len) + (uint32_t)sizeof(*in);
@@ -780,8 +782,6 @@ dp_decap_fast(struct dp_lcore *lc, struct dp_dec *d, const struct dp_cache_ent *
 	ne = dp_nhc_slot(lc, in->dst_addr);
 	if (ne->unbound_gen != lc->gen || ne->epoch != lc->fib->epoch || ne->rc != 0 ||
 	    !dp_addr_eq(ne->dst, in->dst_addr) || ilen > lc->dp->ports[ne->port].mtu)
-		return false;
-	if (se == NULL || !dp_cache_current(lc, se))
 		return false;
 	if (!dp_addr_eq(se->coa, o->src_addr) ||
 	    !dp_addr_eq(dp_ha_src(lc->dp, se->ha_idx), o->dst_addr)) {
