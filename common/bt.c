@@ -876,6 +876,22 @@ bt_iterate(const struct bt *t, int (*fn)(uint32_t id, const struct bt_binding *b
 	return 0;
 }
 
+int
+bt_get(const struct bt *t, uint32_t id, struct bt_binding *out)
+{
+	const struct bt_entry *e;
+	struct bt_key k;
+
+	if (id == 0 || id > t->cap)
+		return -ENOENT;
+	e = &t->ent[id];
+	if (!(atomic_load_explicit(&e->meta, memory_order_relaxed) & BT_F_USED))
+		return -ENOENT;
+	k.w[0] = atomic_load_explicit(&e->hoa[0], memory_order_relaxed);
+	k.w[1] = atomic_load_explicit(&e->hoa[1], memory_order_relaxed);
+	return bt_entry_read(e, k, out) ? 0 : -EAGAIN;
+}
+
 uint32_t
 bt_count(const struct bt *t)
 {

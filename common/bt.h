@@ -153,6 +153,13 @@ int bt_iterate(const struct bt *t, int (*fn)(uint32_t id, const struct bt_bindin
 	       void *arg);
 
 /** Bindings in the table now. */
+/**
+ * The binding with id @p id (ids are stable while the binding lives).
+ * @return 0, -ENOENT when the id is free, -EAGAIN when it changed under a
+ * reader (the writer never sees this).
+ */
+int bt_get(const struct bt *t, uint32_t id, struct bt_binding *out);
+
 uint32_t bt_count(const struct bt *t);
 
 /** The most bindings the table holds. */

@@ -1243,6 +1243,7 @@ static const struct field home_agent_fields[] = {
 	F_UINT(struct conf, "max_binding_lifetime", home_agent.max_binding_lifetime, 0, 262140,
 	       REQ_NO),
 	F_UINT(struct conf, "preference", home_agent.preference, 0, 65535, REQ_NO),
+	F_BOOL(struct conf, "dad", home_agent.dad),
 	F_MAP("ra", ra_fields, ra_check),
 	F_MAP("policy", policy_fields, NULL),
 	F_MAP("auth", auth_fields, NULL),
@@ -1292,6 +1293,7 @@ conf_defaults(struct conf *c)
 	c->dataplane.icmp_burst = 10;
 	c->home_agent.max_binding_lifetime = 262140;
 	c->home_agent.preference = 0;
+	c->home_agent.dad = true;
 	c->home_agent.ra.enabled = true;
 	c->home_agent.ra.min_interval = 1;
 	c->home_agent.ra.max_interval = 10;

@@ -20,7 +20,9 @@
 #define CONF_PATH_MAX	      256
 #define CONF_LIST_MAX	      64 /**< addresses, prefixes, ports, rules, keys, eal_args */
 #define CONF_EAL_ARG_MAX      256
-#define CONF_ENCAP_LIMIT_NONE 256 /**< no Tunnel Encapsulation Limit option (mip6d's choice) */
+#define CONF_ENCAP_LIMIT_NONE 256
+#define CONF_SIG_TAP                                                                               \
+	"mip6ha-sig" /**< the dataplane's signalling tap */ /**< no Tunnel Encapsulation Limit option (mip6d's choice) */
 
 enum conf_role {
 	CONF_ROLE_HA,
@@ -117,6 +119,7 @@ struct conf {
 		size_t n_home_prefixes;
 		uint32_t max_binding_lifetime; /**< seconds, default 262140 */
 		uint16_t preference;
+		bool dad; /**< DAD for a HoA before its first registration (default true) */
 		struct {
 			bool enabled;
 			uint32_t min_interval; /**< seconds */

@@ -2,17 +2,31 @@
 #include "bcache.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "log.h"
+#include "wheel.h"
 
 struct bcache {
 	struct bt *bt;
+	struct wheel *wheel;
 	bool adopted;
 	uint32_t max_lifetime;
+	bcache_hook_fn *hook;
+	void *hook_arg;
 };
+
+static int
+bcache_arm(uint32_t id, const struct bt_binding *b, void *arg)
+{
+	struct bcache *bc = arg;
+
+	wheel_set(bc->wheel, id, b->expiry);
+	return 0;
+}
 
 struct bcache *
 bcache_open(const struct conf *c, char *err, size_t errlen)
@@ -27,10 +41,20 @@ bcache_open(const struct conf *c, char *err, size_t errlen)
 		free(bc);
 		return NULL;
 	}
+	bc->wheel = wheel_new(bt_capacity(bc->bt), (uint32_t)time(NULL));
+	if (bc->wheel == NULL) {
+		snprintf(err, errlen, "timers for %u bindings: out of memory", bt_capacity(bc->bt));
+		bt_close(bc->bt);
+		free(bc);
+		return NULL;
+	}
 	bc->max_lifetime = c->home_agent.max_binding_lifetime;
 	/* ha_idx 0 is the first configured HA address: the outer source of tunnels. */
 	for (i = 0; i < c->home_agent.n_addresses && i < BT_HA_ADDRS_MAX; i++)
 		bt_set_ha_addr(bc->bt, (unsigned int)i, &c->home_agent.addresses[i].addr);
+	/* Adoption: every binding's timer from its absolute expiry; those that
+	 * ran out while nobody watched go at the first tick. */
+	bt_iterate(bc->bt, bcache_arm, bc);
 	return bc;
 }
 
@@ -39,8 +63,50 @@ bcache_close(struct bcache *bc)
 {
 	if (bc == NULL)
 		return;
+	wheel_free(bc->wheel);
 	bt_close(bc->bt);
 	free(bc);
+}
+
+void
+bcache_set_hook(struct bcache *bc, bcache_hook_fn *fn, void *arg)
+{
+	bc->hook = fn;
+	bc->hook_arg = arg;
+}
+
+static void
+bcache_tell(struct bcache *bc, enum bcache_event ev, const struct bt_binding *b)
+{
+	if (bc->hook != NULL)
+		bc->hook(bc->hook_arg, ev, b);
+}
+
+static int
+bcache_replay_one(uint32_t id, const struct bt_binding *b, void *arg)
+{
+	(void)id;
+	bcache_tell(arg, BCACHE_ADOPT, b);
+	return 0;
+}
+
+void
+bcache_replay(struct bcache *bc)
+{
+	bt_iterate(bc->bt, bcache_replay_one, bc);
+}
+
+int64_t
+bcache_put(struct bcache *bc, const struct bt_binding *b)
+{
+	bool existed = bt_lookup(bc->bt, &b->hoa, NULL) > 0;
+	int64_t id = bt_upsert(bc->bt, b);
+
+	if (id <= 0)
+		return id;
+	wheel_set(bc->wheel, (uint32_t)id, b->expiry);
+	bcache_tell(bc, existed ? BCACHE_UPDATE : BCACHE_ADD, b);
+	return id;
 }
 
 int64_t
@@ -56,13 +122,53 @@ bcache_update(struct bcache *bc, const struct in6_addr *hoa, const struct in6_ad
 	b.expiry = (uint32_t)time(NULL) + lifetime;
 	if (bt_lookup(bc->bt, hoa, &old) > 0)
 		b.seq = old.seq;
-	return bt_upsert(bc->bt, &b);
+	return bcache_put(bc, &b);
 }
 
 int
 bcache_delete(struct bcache *bc, const struct in6_addr *hoa)
 {
-	return bt_delete(bc->bt, hoa);
+	struct bt_binding old;
+	int64_t id = bt_lookup(bc->bt, hoa, &old);
+	int rc;
+
+	if (id <= 0)
+		return -ENOENT;
+	rc = bt_delete(bc->bt, hoa);
+	if (rc == 0) {
+		wheel_cancel(bc->wheel, (uint32_t)id);
+		bcache_tell(bc, BCACHE_DELETE, &old);
+	}
+	return rc;
+}
+
+struct bcache_tick {
+	struct bcache *bc;
+	uint32_t now;
+};
+
+static void
+bcache_fire(uint32_t id, void *arg)
+{
+	struct bcache_tick *t = arg;
+	struct bt_binding b;
+
+	if (bt_get(t->bc->bt, id, &b) != 0)
+		return;
+	if ((int32_t)(b.expiry - t->now) > 0) {
+		wheel_set(t->bc->wheel, id, b.expiry); /* refreshed: not due yet */
+		return;
+	}
+	if (bt_delete(t->bc->bt, &b.hoa) == 0)
+		bcache_tell(t->bc, BCACHE_EXPIRE, &b);
+}
+
+unsigned int
+bcache_expire(struct bcache *bc, uint32_t now)
+{
+	struct bcache_tick t = {.bc = bc, .now = now};
+
+	return wheel_advance(bc->wheel, now, bcache_fire, &t);
 }
 
 const struct bt *
@@ -75,4 +181,10 @@ bool
 bcache_adopted(const struct bcache *bc)
 {
 	return bc->adopted;
+}
+
+uint32_t
+bcache_timers(const struct bcache *bc)
+{
+	return wheel_count(bc->wheel);
 }

@@ -420,30 +420,50 @@ ctl_fib(struct fib *fib, int argc, char **argv, FILE *out, bool json)
 }
 
 static int
-ctl_stats(struct bcache *bc, FILE *out, bool json)
+ctl_stats(const struct ctl_ctx *cx, FILE *out, bool json)
 {
-	const struct bt *t = bcache_table(bc);
+	const struct bt *t = bcache_table(cx->bc);
 	bool huge;
 	const char *path = bt_path(t, &huge);
 
-	if (json)
+	if (json) {
+		fputc('{', out);
+		if (cx->stats != NULL) {
+			cx->stats(cx->arg, out, true);
+			fputc(',', out);
+		}
 		fprintf(out,
-			"{\"bindings\":%u,\"capacity\":%u,\"cuckoo_moves\":%llu,"
-			"\"shm\":\"%s\",\"hugetlbfs\":%s}\n",
-			bt_count(t), bt_capacity(t), (unsigned long long)bt_moves(t), path,
-			huge ? "true" : "false");
-	else
-		fprintf(out,
-			"bindings      %u\ncapacity      %u\ncuckoo moves  %llu\nshm           %s "
-			"(%s)\n",
-			bt_count(t), bt_capacity(t), (unsigned long long)bt_moves(t), path,
-			huge ? "hugetlbfs" : "4 KiB pages");
+			"\"binding_table\":{\"bindings\":%u,\"capacity\":%u,\"timers\":%u,"
+			"\"cuckoo_moves\":%llu,\"shm\":\"%s\",\"hugetlbfs\":%s}}\n",
+			bt_count(t), bt_capacity(t), bcache_timers(cx->bc),
+			(unsigned long long)bt_moves(t), path, huge ? "true" : "false");
+		return 0;
+	}
+	if (cx->stats != NULL)
+		cx->stats(cx->arg, out, false);
+	fprintf(out,
+		"binding table\n  bindings      %u\n  capacity      %u\n  timers        %u\n"
+		"  cuckoo moves  %llu\n  shm           %s (%s)\n",
+		bt_count(t), bt_capacity(t), bcache_timers(cx->bc), (unsigned long long)bt_moves(t),
+		path, huge ? "hugetlbfs" : "4 KiB pages");
+	return 0;
+}
+
+static int
+ctl_ha_list(const struct ctl_ctx *cx, FILE *out, bool json)
+{
+	if (cx->ha_list == NULL) {
+		fputs("error: the home link is not up yet\n", out);
+		return 1;
+	}
+	cx->ha_list(cx->arg, out, json);
 	return 0;
 }
 
 int
-ctl_exec(struct bcache *bc, struct fib *fib, int argc, char **argv, FILE *out)
+ctl_exec(const struct ctl_ctx *cx, int argc, char **argv, FILE *out)
 {
+	struct bcache *bc = cx->bc;
 	bool json = false;
 	int i, n = 0;
 
@@ -467,9 +487,11 @@ ctl_exec(struct bcache *bc, struct fib *fib, int argc, char **argv, FILE *out)
 			return ctl_bc_del(bc, n - 2, argv + 2, out);
 	}
 	if (strcmp(argv[0], "fib") == 0)
-		return ctl_fib(fib, n - 1, argv + 1, out, json);
+		return ctl_fib(cx->fib, n - 1, argv + 1, out, json);
 	if (strcmp(argv[0], "stats") == 0 && n == 1)
-		return ctl_stats(bc, out, json);
+		return ctl_stats(cx, out, json);
+	if (strcmp(argv[0], "ha-list") == 0 && n == 1)
+		return ctl_ha_list(cx, out, json);
 	fprintf(out, "error: unknown command \"%s\"\n%s", argv[0], ctl_usage);
 	return 2;
 }
@@ -529,7 +551,7 @@ ctl_split(char *line, char **argv)
 }
 
 void
-ctl_serve(int lfd, struct bcache *bc, struct fib *fib)
+ctl_serve(int lfd, const struct ctl_ctx *cx)
 {
 	struct timeval tv = {.tv_sec = 1};
 	char line[CTL_LINE_MAX], *argv[CTL_ARGS_MAX], *body = NULL;
@@ -556,7 +578,7 @@ ctl_serve(int lfd, struct bcache *bc, struct fib *fib)
 		close(fd);
 		return;
 	}
-	status = ctl_exec(bc, fib, ctl_split(line, argv), argv, out);
+	status = ctl_exec(cx, ctl_split(line, argv), argv, out);
 	fclose(out);
 	dprintf(fd, "%d\n%s", status, body);
 	free(body);

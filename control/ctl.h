@@ -8,6 +8,7 @@
 #ifndef MIP6HA_CTL_H
 #define MIP6HA_CTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* The command list, shared by the daemon's "help" and the CLI's --help. */
@@ -25,7 +26,10 @@
 	"                             add or replace a neighbour; MAC aa:bb:cc:dd:ee:ff\n"         \
 	"  fib neigh del ADDR dev IFNAME\n"                                                        \
 	"                             delete a neighbour\n"                                        \
-	"  stats                      binding-table statistics\n"
+	"  stats                      protocol counters (BA and BE status histograms,\n"           \
+	"                             discards, home link) and binding-table statistics\n"         \
+	"  ha-list                    the Home Agents List: this HA and those heard on\n"          \
+	"                             the home link, most preferred first\n"
 
 #include "bcache.h"
 #include "fib.h"
@@ -36,10 +40,20 @@
 /** Bind and listen on @p path (creating its directory); -errno with a message. */
 int ctl_listen(const char *path, char *err, size_t errlen);
 
+/** What the commands reach. The printers may be NULL (not running yet). */
+struct ctl_ctx {
+	struct bcache *bc;
+	struct fib *fib;
+	void *arg;
+	/** Protocol counters, as "name":{...} members when @p json. */
+	void (*stats)(void *arg, FILE *out, bool json);
+	void (*ha_list)(void *arg, FILE *out, bool json);
+};
+
 /** Accept one client on @p lfd and answer its command. */
-void ctl_serve(int lfd, struct bcache *bc, struct fib *fib);
+void ctl_serve(int lfd, const struct ctl_ctx *cx);
 
 /** Run one command; its output goes to @p out. @return the exit status. */
-int ctl_exec(struct bcache *bc, struct fib *fib, int argc, char **argv, FILE *out);
+int ctl_exec(const struct ctl_ctx *cx, int argc, char **argv, FILE *out);
 
 #endif

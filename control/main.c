@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 
 #include "bcache.h"
 #include "conf.h"
@@ -20,6 +23,9 @@
 #include "fib.h"
 #include "log.h"
 #include "mip6ha_version.h"
+#include "ndisc.h"
+#include "nl.h"
+#include "sig.h"
 
 #define CP_DEFAULT_CONFIG "/etc/mip6ha/mip6ha.yaml"
 #define EXIT_CONFIG	  2
@@ -72,79 +78,231 @@ cp_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-static int
-cp_loop(struct bcache *bc, struct fib *fib, int lfd, int sfd)
-{
-	struct epoll_event ev = {.events = EPOLLIN}, evs[8];
-	int ep = epoll_create1(EPOLL_CLOEXEC), i, n;
+/* Everything the loop serves. */
+struct cp {
+	const struct conf *c;
+	struct bcache *bc;
+	struct fib *fib;
+	struct nl *nl;
+	struct sig *sig;
+	struct ndisc *nd;
+	struct ctl_ctx ctl;
+	const char *sig_if;
+	int ep, lfd, sfd, tick;
+	bool sig_open, nd_open;
+	bool sig_waiting_logged, nd_waiting_logged;
+};
 
-	if (ep < 0)
-		fatal("epoll_create1");
-	ev.data.fd = lfd;
-	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
-	ev.data.fd = sfd;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+static const struct sig_link_ops cp_link_ops = {.dad_start = ndisc_dad_start};
+
+static uint64_t
+cp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void
+cp_watch(struct cp *cp, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+	if (fd >= 0 && epoll_ctl(cp->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+		fatal("epoll_ctl");
+}
+
+static void
+cp_print_stats(void *arg, FILE *out, bool json)
+{
+	struct cp *cp = arg;
+
+	sig_print_stats(cp->sig, out, json);
+	if (json)
+		fputc(',', out);
+	ndisc_print_stats(cp->nd, out, json);
+}
+
+static void
+cp_print_ha_list(void *arg, FILE *out, bool json)
+{
+	struct cp *cp = arg;
+
+	ndisc_print_ha_list(cp->nd, out, json);
+}
+
+/*
+ * The interfaces come and go with the dataplane (it makes the taps): open
+ * what is missing, reopen what was recreated (its index changed). Called at
+ * start and every second.
+ */
+static void
+cp_links(struct cp *cp)
+{
+	char err[256];
+	int idx;
+
+	idx = (int)if_nametoindex(cp->sig_if);
+	if (cp->sig_open && idx != sig_ifindex(cp->sig)) {
+		log_warnx("%s went away or was recreated: reopening", cp->sig_if);
+		sig_close(cp->sig);
+		cp->sig_open = false;
+	}
+	if (!cp->sig_open && idx != 0) {
+		if (sig_open(cp->sig, cp->sig_if, err, sizeof(err)) == 0) {
+			cp->sig_open = true;
+			cp_watch(cp, sig_fd(cp->sig));
+			log_info("signalling on %s", cp->sig_if);
+		} else {
+			log_warnx("signalling: %s", err);
+		}
+	} else if (!cp->sig_open && !cp->sig_waiting_logged) {
+		log_info("waiting for %s (made by mip6ha-dp)", cp->sig_if);
+		cp->sig_waiting_logged = true;
+	}
+	idx = (int)if_nametoindex(cp->c->home_agent.interface);
+	if (cp->nd_open && idx != ndisc_ifindex(cp->nd)) {
+		log_warnx("%s went away or was recreated: reopening", cp->c->home_agent.interface);
+		ndisc_close(cp->nd);
+		cp->nd_open = false;
+	}
+	if (!cp->nd_open && idx != 0) {
+		if (ndisc_open(cp->nd, err, sizeof(err)) == 0) {
+			cp->nd_open = true;
+			cp_watch(cp, ndisc_fd(cp->nd));
+			cp_watch(cp, ndisc_timer_fd(cp->nd));
+			cp->ctl.ha_list = cp_print_ha_list;
+			/* Proxy entries for every binding, on this (new) interface. */
+			bcache_replay(cp->bc);
+			log_info("home link %s: %s", cp->c->home_agent.interface,
+				 cp->c->home_agent.ra.enabled ? "advertising"
+							      : "router advertisements off");
+		} else {
+			log_warnx("home link: %s", err);
+		}
+	} else if (!cp->nd_open && !cp->nd_waiting_logged) {
+		log_info("waiting for %s", cp->c->home_agent.interface);
+		cp->nd_waiting_logged = true;
+	}
+}
+
+static bool
+cp_event(struct cp *cp, int fd)
+{
+	struct signalfd_siginfo si;
+	uint64_t exp;
+
+	if (fd == cp->lfd) {
+		ctl_serve(cp->lfd, &cp->ctl);
+	} else if (cp->sig_open && fd == sig_fd(cp->sig)) {
+		sig_input(cp->sig);
+	} else if (cp->nd_open && fd == ndisc_fd(cp->nd)) {
+		ndisc_input(cp->nd);
+	} else if (cp->nd_open && fd == ndisc_timer_fd(cp->nd)) {
+		ndisc_timer(cp->nd);
+	} else if (fd == cp->tick) {
+		if (read(cp->tick, &exp, sizeof(exp)) > 0)
+			cp_links(cp);
+	} else if (fd == cp->sfd) {
+		if (read(cp->sfd, &si, sizeof(si)) != sizeof(si))
+			return true;
+		if (si.ssi_signo == SIGHUP) {
+			log_info("SIGHUP: configuration reload is not implemented yet");
+			return true;
+		}
+		log_info("signal %u: shutting down, bindings and fib stay in shared memory",
+			 si.ssi_signo);
+		return false;
+	}
+	return true;
+}
+
+static int
+cp_loop(struct cp *cp)
+{
+	struct itimerspec sec = {.it_interval = {.tv_sec = 1}, .it_value = {.tv_sec = 1}};
+	struct epoll_event evs[16];
+	int i, n, timeout;
+
+	cp->ep = epoll_create1(EPOLL_CLOEXEC);
+	cp->tick = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (cp->ep < 0 || cp->tick < 0 || timerfd_settime(cp->tick, 0, &sec, NULL) != 0)
+		fatal("epoll/timerfd");
+	cp_watch(cp, cp->lfd);
+	cp_watch(cp, cp->sfd);
+	cp_watch(cp, cp->tick);
+	cp_links(cp);
 	for (;;) {
-		n = epoll_wait(ep, evs, 8, -1);
+		/* Expiry is in whole seconds; DAD probes end on the millisecond. */
+		sig_tick(cp->sig, cp_now_ms());
+		timeout = sig_dad_timeout_ms(cp->sig, cp_now_ms());
+		n = epoll_wait(cp->ep, evs, 16, timeout);
 		if (n < 0 && errno != EINTR)
 			fatal("epoll_wait");
-		for (i = 0; i < n; i++) {
-			struct signalfd_siginfo si;
-
-			if (evs[i].data.fd == lfd) {
-				ctl_serve(lfd, bc, fib);
-				continue;
-			}
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo == SIGHUP) {
-				log_info("SIGHUP: configuration reload is not implemented yet");
-				continue;
-			}
-			log_info("signal %u: shutting down, bindings and fib stay in shared memory",
-				 si.ssi_signo);
-			close(ep);
-			return 0;
-		}
+		for (i = 0; i < n; i++)
+			if (!cp_event(cp, evs[i].data.fd))
+				goto out;
 	}
+out:
+	close(cp->tick);
+	close(cp->ep);
+	return 0;
 }
 
 static int
 cp_run(const char *path, bool debug)
 {
 	struct conf *c = conf_load(path, stderr);
-	struct bcache *bc;
-	struct fib *fib;
+	struct cp cp = {0};
 	char err[512];
-	int lfd, sfd, rc;
+	int rc;
 
 	if (c == NULL)
 		return EXIT_CONFIG;
+	cp.c = c;
 	log_init("mip6ha-cp", debug ? LOG_LEVEL_DEBUG : (enum log_level)c->control.log_level);
 	if (c->node.role != CONF_ROLE_HA)
 		log_warnx("node.role is %s: only the Home Agent role is implemented yet",
 			  conf_role_name(c->node.role));
-	bc = bcache_open(c, err, sizeof(err));
-	if (bc == NULL)
+	cp.bc = bcache_open(c, err, sizeof(err));
+	if (cp.bc == NULL)
 		fatalx("binding table: %s", err);
 	log_info("binding table %s: %s, capacity %u, %u bindings", c->shm.name,
-		 bcache_adopted(bc) ? "adopted" : "created", bt_capacity(bcache_table(bc)),
-		 bt_count(bcache_table(bc)));
-	fib = fib_create(c->shm.name, FIB_CAPACITY_DEF, err, sizeof(err));
-	if (fib == NULL)
+		 bcache_adopted(cp.bc) ? "adopted" : "created", bt_capacity(bcache_table(cp.bc)),
+		 bt_count(bcache_table(cp.bc)));
+	cp.fib = fib_create(c->shm.name, FIB_CAPACITY_DEF, err, sizeof(err));
+	if (cp.fib == NULL)
 		fatalx("fib: %s", err);
 	log_info("fib %s: capacity %u routes and %u neighbours, generation %llu", c->shm.name,
-		 fib_capacity(fib), fib_capacity(fib), (unsigned long long)fib_generation(fib));
-	sfd = cp_signals();
-	lfd = ctl_listen(c->control.socket, err, sizeof(err));
-	if (lfd < 0 || sfd < 0)
-		fatalx("control socket: %s", lfd < 0 ? err : "signalfd failed");
+		 fib_capacity(cp.fib), fib_capacity(cp.fib),
+		 (unsigned long long)fib_generation(cp.fib));
+	cp.nl = nl_new(err, sizeof(err));
+	if (cp.nl == NULL)
+		fatalx("%s", err);
+	cp.nd = ndisc_new(c, cp.nl);
+	cp.sig = cp.nd != NULL ? sig_new(c, cp.bc, &cp_link_ops, cp.nd) : NULL;
+	if (cp.nd == NULL || cp.sig == NULL)
+		fatalx("out of memory");
+	ndisc_set_sig(cp.nd, cp.sig);
+	bcache_set_hook(cp.bc, ndisc_binding, cp.nd);
+	/* With a dataplane, Mobility Headers come on its signalling tap; without
+	 * one, straight from the home link. */
+	cp.sig_if = c->dataplane.enabled ? CONF_SIG_TAP : c->home_agent.interface;
+	cp.ctl = (struct ctl_ctx){.bc = cp.bc, .fib = cp.fib, .arg = &cp, .stats = cp_print_stats};
+	cp.sfd = cp_signals();
+	cp.lfd = ctl_listen(c->control.socket, err, sizeof(err));
+	if (cp.lfd < 0 || cp.sfd < 0)
+		fatalx("control socket: %s", cp.lfd < 0 ? err : "signalfd failed");
 	log_info("listening on %s", c->control.socket);
-	rc = cp_loop(bc, fib, lfd, sfd);
-	close(lfd);
+	rc = cp_loop(&cp);
+	close(cp.lfd);
 	unlink(c->control.socket);
-	fib_close(fib);
-	bcache_close(bc);
+	sig_free(cp.sig);
+	ndisc_free(cp.nd);
+	nl_free(cp.nl);
+	fib_close(cp.fib);
+	bcache_close(cp.bc);
 	conf_free(c);
 	return rc;
 }

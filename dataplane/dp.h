@@ -32,7 +32,7 @@
 #define DP_CACHE_SIZE  (1u << DP_CACHE_BITS) /**< binding cache entries per worker (16 MiB) */
 #define DP_MIN_MTU     1280
 #define DP_ENCAP_HDR   (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr))
-#define DP_SIG_TAP     "mip6ha-sig"
+#define DP_SIG_TAP     CONF_SIG_TAP
 
 enum dp_port_kind {
 	DP_PORT_DATA,

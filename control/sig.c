@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Mobility Header path of the Home Agent: decode (common/mh), decide
+ * (ha.c), write the binding (bcache.c), answer. RFC 6275 §9.2 for what a bad
+ * Mobility Header gets, §9.3.1 for the Binding Error on an unknown Home
+ * Address option, §10.3.1 for DAD before a first registration.
+ */
+#include "sig.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+#include "icmp6.h"
+#include "log.h"
+
+#define SIG_DAD_MAX	1024 /* BUs waiting for DAD at once */
+#define SIG_DAD_WAIT_MS 1000 /* RetransTimer × DupAddrDetectTransmits (RFC 4862 §5.1) */
+#define SIG_HOP_LIMIT	64
+
+struct sig_dad {
+	struct mh_msg msg;
+	uint8_t eth_src[6];
+	uint64_t start_ms;
+	bool conflict;
+};
+
+struct sig {
+	struct bcache *bc;
+	const struct sig_link_ops *ops;
+	void *ops_arg;
+	struct pkt_sock *sock;
+	bool dad_enabled;
+	struct ha_cfg cfg;
+	struct ha_prefix prefixes[CONF_LIST_MAX];
+	struct in6_addr addrs[CONF_LIST_MAX];
+	/* BUs waiting for DAD, oldest first (all wait the same time). */
+	struct sig_dad dad[SIG_DAD_MAX];
+	unsigned int dad_head, dad_n;
+	struct sig_counters n;
+};
+
+struct sig *
+sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops, void *ops_arg)
+{
+	struct sig *s = calloc(1, sizeof(*s));
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	s->bc = bc;
+	s->ops = ops;
+	s->ops_arg = ops_arg;
+	s->dad_enabled = c->home_agent.dad;
+	for (i = 0; i < c->home_agent.n_home_prefixes; i++) {
+		s->prefixes[i].prefix = c->home_agent.home_prefixes[i].addr;
+		s->prefixes[i].len = c->home_agent.home_prefixes[i].len;
+		/* Our own Router Advertisements renew the prefixes: they never
+		 * run out while we serve them. */
+		s->prefixes[i].valid_until = HA_FOREVER;
+		s->prefixes[i].preferred_until = HA_FOREVER;
+	}
+	for (i = 0; i < c->home_agent.n_addresses; i++)
+		s->addrs[i] = c->home_agent.addresses[i].addr;
+	s->cfg = (struct ha_cfg){
+		.is_ha = c->node.role == CONF_ROLE_HA,
+		.prefixes = s->prefixes,
+		.n_prefixes = c->home_agent.n_home_prefixes,
+		.addrs = s->addrs,
+		.n_addrs = c->home_agent.n_addresses,
+		.max_lifetime = c->home_agent.max_binding_lifetime,
+		.hop_limit = SIG_HOP_LIMIT,
+	};
+	return s;
+}
+
+void
+sig_free(struct sig *s)
+{
+	if (s == NULL)
+		return;
+	sig_close(s);
+	free(s);
+}
+
+void
+sig_close(struct sig *s)
+{
+	if (s->sock != NULL)
+		pkt_close(s->sock);
+	free(s->sock);
+	s->sock = NULL;
+}
+
+int
+sig_open(struct sig *s, const char *ifname, char *err, size_t errlen)
+{
+	int rc;
+
+	sig_close(s);
+	s->sock = malloc(sizeof(*s->sock));
+	if (s->sock == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = pkt_open(s->sock, ifname, PKT_MH, err, errlen);
+	if (rc < 0)
+		sig_close(s);
+	return rc;
+}
+
+int
+sig_fd(const struct sig *s)
+{
+	return s->sock != NULL ? s->sock->fd : -1;
+}
+
+int
+sig_ifindex(const struct sig *s)
+{
+	return s->sock != NULL ? s->sock->ifindex : 0;
+}
+
+/* Queue an IPv6 packet of @p len bytes (already written at the returned
+ * frame + 14) to @p eth_dst. */
+static uint8_t *
+sig_frame(struct sig *s, const uint8_t eth_dst[6], size_t len)
+{
+	uint8_t *f = pkt_reserve(s->sock, PKT_ETH_HDR + len);
+
+	if (f == NULL)
+		return NULL;
+	memcpy(f, eth_dst, 6);
+	memcpy(f + 6, s->sock->mac, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	return f + PKT_ETH_HDR;
+}
+
+static void
+sig_send_ba(struct sig *s, const struct mh_ba *ba, const uint8_t eth_dst[6])
+{
+	uint8_t buf[MH_BA_MAX_PACKET], *f;
+	size_t len = mh_ba_encode(ba, buf, sizeof(buf));
+
+	if (len == 0 || s->sock == NULL || (f = sig_frame(s, eth_dst, len)) == NULL)
+		return;
+	memcpy(f, buf, len);
+	s->n.ba_tx++;
+	s->n.ba_status[ba->status]++;
+}
+
+static void
+sig_send_be(struct sig *s, const struct mh_msg *m, uint8_t status, const uint8_t eth_dst[6])
+{
+	static const struct in6_addr any;
+	uint8_t buf[MH_BE_PACKET], *f;
+	size_t len;
+
+	/* §9.3.1: the BE goes to the packet's source, about its Home Address
+	 * option's address (:: without one); never to a multicast source. */
+	if (s->sock == NULL || m->src.s6_addr[0] == 0xff)
+		return;
+	len = mh_be_encode(&m->dst, &m->src, m->has_hao ? &m->hoa : &any, status, SIG_HOP_LIMIT,
+			   buf, sizeof(buf));
+	if (len == 0 || (f = sig_frame(s, eth_dst, len)) == NULL)
+		return;
+	memcpy(f, buf, len);
+	s->n.be_tx++;
+	s->n.be_status[status < 3 ? status : 0]++;
+}
+
+static void
+sig_send_param(struct sig *s, const struct mh_msg *m, const uint8_t *ip, size_t len,
+	       const uint8_t eth_dst[6])
+{
+	uint8_t buf[ICMP6_MIN_MTU], *f;
+	size_t n;
+
+	/* RFC 4443 §2.4 (e): never about a packet to or from a multicast address. */
+	if (s->sock == NULL || m->src.s6_addr[0] == 0xff || m->dst.s6_addr[0] == 0xff)
+		return;
+	n = icmp6_param_problem(&m->dst, &m->src, 0, m->param_ptr, ip, len, SIG_HOP_LIMIT, buf,
+				sizeof(buf));
+	if (n == 0 || (f = sig_frame(s, eth_dst, n)) == NULL)
+		return;
+	memcpy(f, buf, n);
+	s->n.param_prob_tx++;
+}
+
+static struct sig_dad *
+sig_dad_find(struct sig *s, const struct in6_addr *hoa)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->dad_n; i++) {
+		struct sig_dad *d = &s->dad[(s->dad_head + i) % SIG_DAD_MAX];
+
+		if (memcmp(&d->msg.hoa, hoa, sizeof(*hoa)) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static uint64_t
+sig_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Start DAD for the BU @p m; its BA waits for the verdict. */
+static void
+sig_dad_start(struct sig *s, const struct mh_msg *m, const uint8_t eth_src[6],
+	      const struct ha_decision *d)
+{
+	struct sig_dad *e;
+
+	if (s->dad_n == SIG_DAD_MAX) {
+		struct mh_ba ba = d->ba;
+
+		/* No room to wait: Insufficient resources, retry later. */
+		s->n.dad_queue_full++;
+		memset(&ba, 0, sizeof(ba));
+		ba.src = m->dst;
+		ba.dst = m->src;
+		ba.hoa = m->hoa;
+		ba.rh2 = memcmp(&m->src, &m->hoa, sizeof(m->src)) != 0;
+		ba.status = HA_NO_RESOURCES;
+		ba.seq = m->seq;
+		ba.hop_limit = SIG_HOP_LIMIT;
+		sig_send_ba(s, &ba, eth_src);
+		return;
+	}
+	e = &s->dad[(s->dad_head + s->dad_n++) % SIG_DAD_MAX];
+	e->msg = *m;
+	memcpy(e->eth_src, eth_src, 6);
+	e->start_ms = sig_now_ms();
+	e->conflict = false;
+	s->n.dad_started++;
+	if (s->ops != NULL && s->ops->dad_start != NULL)
+		s->ops->dad_start(s->ops_arg, &m->hoa, (m->flags & MH_BU_L) != 0);
+}
+
+/* Carry the engine's decision out: the table first, then the answer. */
+static void
+sig_act(struct sig *s, const struct mh_msg *m, const struct ha_decision *d,
+	const uint8_t eth_src[6])
+{
+	struct mh_ba ba;
+	int64_t id;
+
+	if (d->discard) {
+		s->n.bu_discarded++;
+		s->n.discard[d->why]++;
+		return;
+	}
+	ba = d->ba;
+	switch (d->op) {
+	case HA_OP_DAD:
+		sig_dad_start(s, m, eth_src, d);
+		return;
+	case HA_OP_UPSERT:
+		id = bcache_put(s->bc, &d->binding);
+		if (id <= 0) {
+			/* Lost a race with an operator's `bc add` filling the table. */
+			s->n.table_errors++;
+			ba.status = HA_NO_RESOURCES;
+			ba.lifetime = 0;
+			ba.refresh = 0;
+		}
+		break;
+	case HA_OP_DELETE:
+		bcache_delete(s->bc, &m->hoa);
+		break;
+	case HA_OP_NONE:
+		break;
+	}
+	if (d->send_ba)
+		sig_send_ba(s, &ba, eth_src);
+}
+
+/* Ask the engine about @p m with what the table knows. */
+static void
+sig_decide(struct sig *s, const struct mh_msg *m, enum ha_dad dad, const uint8_t eth_src[6])
+{
+	const struct bt *t = bcache_table(s->bc);
+	struct bt_binding cur;
+	struct ha_decision d;
+	struct ha_input in = {
+		.msg = m,
+		.table_full = bt_count(t) >= bt_capacity(t),
+		.now = (uint32_t)time(NULL),
+		.dad = dad,
+	};
+
+	if (bt_lookup(t, &m->hoa, &cur) > 0)
+		in.cur = &cur;
+	in.coa_is_hoa = bt_lookup(t, &m->coa, NULL) > 0;
+	if (in.dad == HA_DAD_NONE && in.cur == NULL) {
+		if (!s->dad_enabled)
+			in.dad = HA_DAD_OK;
+		else if (sig_dad_find(s, &m->hoa) != NULL)
+			in.dad = HA_DAD_RUNNING;
+	}
+	ha_bu(&s->cfg, &in, &d);
+	sig_act(s, m, &d, eth_src);
+}
+
+void
+sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6],
+	   const uint8_t eth_dst[6])
+{
+	struct mh_msg m;
+	enum mh_err e;
+
+	(void)eth_dst;
+	e = mh_decode(ip, len, &m);
+	switch (e) {
+	case MH_OK:
+		break;
+	case MH_ERR_DISCARD:
+		s->n.mh_discarded++;
+		return;
+	case MH_ERR_BE_TYPE:
+		sig_send_be(s, &m, MH_BE_UNKNOWN_TYPE, eth_src);
+		return;
+	case MH_ERR_PARAM_PROTO:
+	case MH_ERR_PARAM_LEN:
+		sig_send_param(s, &m, ip, len, eth_src);
+		return;
+	}
+	if (m.type != MH_BU) {
+		/* §9.3.1: a Home Address option with no binding gets status 1. */
+		if (m.has_hao && bt_lookup(bcache_table(s->bc), &m.hoa, NULL) <= 0)
+			sig_send_be(s, &m, MH_BE_UNKNOWN_HAO, eth_src);
+		s->n.bu_discarded++;
+		s->n.discard[HA_DISCARD_NOT_BU]++;
+		return;
+	}
+	s->n.bu_rx++;
+	sig_decide(s, &m, HA_DAD_NONE, eth_src);
+}
+
+void
+sig_input(struct sig *s)
+{
+	int i, n;
+
+	do {
+		n = pkt_recv(s->sock);
+		for (i = 0; i < n; i++) {
+			const uint8_t *f = s->sock->frames[i];
+
+			s->n.rx_frames++;
+			if (s->sock->len[i] < PKT_ETH_HDR + MH_IPV6_HDR || f[12] != 0x86 ||
+			    f[13] != 0xdd) {
+				s->n.rx_malformed++;
+				continue;
+			}
+			sig_packet(s, f + PKT_ETH_HDR, s->sock->len[i] - PKT_ETH_HDR, f + 6, f);
+		}
+		pkt_flush(s->sock);
+	} while (n == PKT_BATCH);
+}
+
+void
+sig_dad_conflict(struct sig *s, const struct in6_addr *a)
+{
+	static const uint8_t ll[8] = {0xfe, 0x80};
+	bool is_ll = memcmp(a->s6_addr, ll, sizeof(ll)) == 0;
+	unsigned int i;
+
+	/* The HoA itself, or with L = 1 its link-local address: fe80:: and
+	 * the same interface identifier (RFC 6275 §10.3.1). */
+	for (i = 0; i < s->dad_n; i++) {
+		struct sig_dad *d = &s->dad[(s->dad_head + i) % SIG_DAD_MAX];
+
+		if (memcmp(&d->msg.hoa, a, sizeof(*a)) == 0 ||
+		    (is_ll && (d->msg.flags & MH_BU_L) &&
+		     memcmp(d->msg.hoa.s6_addr + 8, a->s6_addr + 8, 8) == 0))
+			d->conflict = true;
+	}
+}
+
+int
+sig_dad_timeout_ms(const struct sig *s, uint64_t now_ms)
+{
+	uint64_t end;
+
+	if (s->dad_n == 0)
+		return -1;
+	end = s->dad[s->dad_head].start_ms + SIG_DAD_WAIT_MS;
+	return end > now_ms ? (int)(end - now_ms) : 0;
+}
+
+void
+sig_tick(struct sig *s, uint64_t now_ms)
+{
+	bcache_expire(s->bc, (uint32_t)time(NULL));
+	while (s->dad_n > 0) {
+		struct sig_dad d = s->dad[s->dad_head];
+
+		if (d.start_ms + SIG_DAD_WAIT_MS > now_ms)
+			break;
+		s->dad_head = (s->dad_head + 1) % SIG_DAD_MAX;
+		s->dad_n--;
+		if (d.conflict)
+			s->n.dad_failed++;
+		/* Decide again: the table may have changed while we waited. */
+		sig_decide(s, &d.msg, d.conflict ? HA_DAD_FAILED : HA_DAD_OK, d.eth_src);
+	}
+	if (s->sock != NULL)
+		pkt_flush(s->sock);
+}
+
+const struct sig_counters *
+sig_counters(const struct sig *s)
+{
+	return &s->n;
+}
+
+void
+sig_print_stats(const struct sig *s, FILE *out, bool json)
+{
+	const struct sig_counters *n = &s->n;
+	const char *sep = "";
+	unsigned int i;
+
+	if (json) {
+		fputs("\"signalling\":{", out);
+#define SIG_JSON(f) fprintf(out, "\"" #f "\":%llu,", (unsigned long long)n->f);
+		SIG_COUNTERS(SIG_JSON)
+#undef SIG_JSON
+		fprintf(out, "\"dad_running\":%u,\"ba_status\":{", s->dad_n);
+		for (i = 0; i < 256; i++)
+			if (n->ba_status[i] != 0) {
+				fprintf(out, "%s\"%u\":%llu", sep, i,
+					(unsigned long long)n->ba_status[i]);
+				sep = ",";
+			}
+		fprintf(out, "},\"be_status\":{\"1\":%llu,\"2\":%llu},\"discards\":{",
+			(unsigned long long)n->be_status[1], (unsigned long long)n->be_status[2]);
+		for (i = 0; i < HA_DISCARD_COUNT; i++)
+			fprintf(out, "%s\"%s\":%llu", i ? "," : "", ha_discard_name(i),
+				(unsigned long long)n->discard[i]);
+		fputs("}}", out);
+		return;
+	}
+	fputs("signalling\n", out);
+#define SIG_TEXT(f) fprintf(out, "  %-22s %llu\n", #f, (unsigned long long)n->f);
+	SIG_COUNTERS(SIG_TEXT)
+#undef SIG_TEXT
+	fprintf(out, "  %-22s %u\n", "dad_running", s->dad_n);
+	fputs("binding acknowledgements by status\n", out);
+	for (i = 0; i < 256; i++)
+		if (n->ba_status[i] != 0)
+			fprintf(out, "  %3u %-28s %llu\n", i, mh_ba_status_name(i),
+				(unsigned long long)n->ba_status[i]);
+	fprintf(out,
+		"binding errors by status\n  1 unknown home address option %llu\n"
+		"  2 unrecognized MH type        %llu\n",
+		(unsigned long long)n->be_status[1], (unsigned long long)n->be_status[2]);
+	fputs("binding updates discarded\n", out);
+	for (i = 0; i < HA_DISCARD_COUNT; i++)
+		fprintf(out, "  %-22s %llu\n", ha_discard_name(i),
+			(unsigned long long)n->discard[i]);
+}
