@@ -91,7 +91,8 @@ check "RA: Home Agent Information, preference 7, lifetime 600" \
 	has "$tmp/ra.txt" "hainfo preference 7 lifetime 600"
 check "RA: Advertisement Interval 2000 ms" has "$tmp/ra.txt" "advinterval 2000"
 check "RA: source link-layer address is ha-home's" has "$tmp/ra.txt" "sllao $ha_mac"
-on home timeout 8 tshark -i eth0 -c 1 -l -V -Y 'icmpv6.type == 134' >"$tmp/ra.tshark" 2>/dev/null
+on home timeout 8 tshark -i eth0 -c 1 -l -V -f 'icmp6 and ip6[40] == 134' >"$tmp/ra.tshark" \
+	2>"$tmp/tshark.log" || true
 check "tshark: Home Agent flag set" grep -q '\.\.1\. \.\.\.\. = Home Agent: Set' "$tmp/ra.tshark"
 # tshark 4.0 labels the option's lifetime "Home Agent Preference" too.
 check "tshark: Home Agent Information option, preference 7, lifetime 600" \
@@ -128,7 +129,7 @@ check "a proxy neighbour entry for the HoA on ha-home" \
 	sh -c "ip netns exec $lab-ha ip -6 neigh show proxy dev ha-home | grep -q '^$HOA '"
 home_mn ns eth0 --target $HOA --src 2001:db8::50 >"$tmp/pna.txt"
 check "a Neighbor Solicitation for the HoA is answered by the HA (proxy NA)" \
-	grep -q "^NA target $HOA tllao $ha_mac R 1 S 1 O 0 " "$tmp/pna.txt"
+	grep -q "^NA target $HOA tllao $ha_mac R 0 S 1 O 0 " "$tmp/pna.txt"
 check "a correspondent's ping reaches the mobile node through the tunnel" \
 	on cn ping -c 2 -i 0.2 -W 2 $HOA
 check "... encapsulated from the HA to the CoA" \
