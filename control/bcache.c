@@ -41,7 +41,8 @@ bcache_open(const struct conf *c, char *err, size_t errlen)
 		free(bc);
 		return NULL;
 	}
-	bc->wheel = wheel_new(bt_capacity(bc->bt), (uint32_t)time(NULL));
+	/* A second in the past: what is already due fires at the first tick. */
+	bc->wheel = wheel_new(bt_capacity(bc->bt), (uint32_t)time(NULL) - 1);
 	if (bc->wheel == NULL) {
 		snprintf(err, errlen, "timers for %u bindings: out of memory", bt_capacity(bc->bt));
 		bt_close(bc->bt);
