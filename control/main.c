@@ -114,6 +114,26 @@ cp_watch(struct cp *cp, int fd)
 }
 
 static void
+cp_print_mirror(const struct cp *cp, FILE *out, bool json)
+{
+	const struct nl_mirror_counters *m = nl_mirror_counters(cp->nl);
+
+	fprintf(out,
+		json ? ",\"kernel_mirror\":{\"routes_set\":%llu,\"routes_deleted\":%llu,"
+		       "\"neighs_set\":%llu,\"neighs_deleted\":%llu,\"skipped\":%llu,"
+		       "\"errors\":%llu,\"fib_generation\":%llu}"
+		     : "kernel mirror\n  routes_set             %llu\n  routes_deleted         "
+		       "%llu\n"
+		       "  neighs_set             %llu\n  neighs_deleted         %llu\n"
+		       "  skipped                %llu\n  errors                 %llu\n"
+		       "  fib_generation         %llu\n",
+		(unsigned long long)m->routes_set, (unsigned long long)m->routes_deleted,
+		(unsigned long long)m->neighs_set, (unsigned long long)m->neighs_deleted,
+		(unsigned long long)m->skipped, (unsigned long long)m->errors,
+		(unsigned long long)fib_generation(cp->fib));
+}
+
+static void
 cp_print_stats(void *arg, FILE *out, bool json)
 {
 	struct cp *cp = arg;
@@ -122,6 +142,7 @@ cp_print_stats(void *arg, FILE *out, bool json)
 	if (json)
 		fputc(',', out);
 	ndisc_print_stats(cp->nd, out, json);
+	cp_print_mirror(cp, out, json);
 }
 
 static void
@@ -201,6 +222,8 @@ cp_event(struct cp *cp, int fd)
 		ndisc_input(cp->nd);
 	} else if (cp->nd_open && fd == ndisc_timer_fd(cp->nd)) {
 		ndisc_timer(cp->nd);
+	} else if (fd == nl_mirror_fd(cp->nl)) {
+		nl_mirror_input(cp->nl);
 	} else if (fd == cp->tick) {
 		if (read(cp->tick, &exp, sizeof(exp)) > 0)
 			cp_links(cp);
@@ -232,6 +255,7 @@ cp_loop(struct cp *cp)
 	cp_watch(cp, cp->lfd);
 	cp_watch(cp, cp->sfd);
 	cp_watch(cp, cp->tick);
+	cp_watch(cp, nl_mirror_fd(cp->nl));
 	cp_links(cp);
 	for (;;) {
 		/* Expiry is in whole seconds; DAD probes end on the millisecond. */
@@ -248,6 +272,22 @@ out:
 	close(cp->tick);
 	close(cp->ep);
 	return 0;
+}
+
+/* The dataplane forwards by the kernel's routes and neighbours on its taps. */
+static void
+cp_mirror(struct cp *cp)
+{
+	char devs[CONF_LIST_MAX][16], err[256];
+	size_t i;
+
+	for (i = 0; i < cp->c->dataplane.n_ports; i++)
+		snprintf(devs[i], sizeof(devs[i]), "%s", cp->c->dataplane.ports[i].tap);
+	if (nl_mirror_start(cp->nl, cp->fib, (const char(*)[16])devs, i, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("mirroring the kernel's routes and neighbours on %zu taps into the fib "
+		 "(generation %llu)",
+		 i, (unsigned long long)fib_generation(cp->fib));
 }
 
 static int
@@ -280,6 +320,8 @@ cp_run(const char *path, bool debug)
 	cp.nl = nl_new(err, sizeof(err));
 	if (cp.nl == NULL)
 		fatalx("%s", err);
+	if (c->dataplane.enabled)
+		cp_mirror(&cp);
 	cp.nd = ndisc_new(c, cp.nl);
 	cp.sig = cp.nd != NULL ? sig_new(c, cp.bc, &cp_link_ops, cp.nd) : NULL;
 	if (cp.nd == NULL || cp.sig == NULL)

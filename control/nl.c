@@ -11,9 +11,24 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/neighbour.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include "fib.h"
+
+#define NL_DEVS_MAX 64
 
 struct nl {
 	struct nl_sock *sk; /* requests: one at a time, acknowledged */
+	/* The fib mirror. */
+	struct nl_cache_mngr *mngr;
+	struct nl_cache *routes, *neighs;
+	struct fib *fib;
+	char devs[NL_DEVS_MAX][16];
+	size_t n_devs;
+	struct nl_mirror_counters n;
 };
 
 struct nl *
@@ -47,6 +62,8 @@ nl_free(struct nl *n)
 {
 	if (n == NULL)
 		return;
+	if (n->mngr != NULL)
+		nl_cache_mngr_free(n->mngr);
 	nl_socket_free(n->sk);
 	free(n);
 }
@@ -118,4 +135,167 @@ out:
 	nl_addr_put(local);
 	rtnl_addr_put(ra);
 	return nl_errno(rc);
+}
+
+/* The tap name of @p ifindex when it is one the dataplane serves. */
+static bool
+nl_dev(const struct nl *n, int ifindex, char name[16])
+{
+	size_t i;
+
+	if (ifindex <= 0 || if_indextoname((unsigned int)ifindex, name) == NULL)
+		return false;
+	for (i = 0; i < n->n_devs; i++)
+		if (strncmp(n->devs[i], name, 16) == 0)
+			return true;
+	return false;
+}
+
+static bool
+nl_addr6(struct nl_addr *a, struct in6_addr *out, uint8_t *plen)
+{
+	memset(out, 0, sizeof(*out));
+	if (a == NULL || nl_addr_get_family(a) != AF_INET6)
+		return false;
+	if (nl_addr_get_len(a) == sizeof(*out))
+		memcpy(out, nl_addr_get_binary_addr(a), sizeof(*out));
+	if (plen != NULL)
+		*plen = (uint8_t)nl_addr_get_prefixlen(a);
+	return true;
+}
+
+static void
+nl_route_obj(struct nl *n, struct rtnl_route *r, bool del)
+{
+	struct fib_route fr = {0};
+	struct rtnl_nexthop *nh;
+	uint32_t table = rtnl_route_get_table(r);
+	uint8_t type = rtnl_route_get_type(r);
+
+	if (rtnl_route_get_family(r) != AF_INET6 ||
+	    !nl_addr6(rtnl_route_get_dst(r), &fr.prefix, &fr.len))
+		return;
+	/* Link-local and multicast stay on their link: the dataplane punts them. */
+	if (fr.prefix.s6_addr[0] == 0xff ||
+	    (fr.prefix.s6_addr[0] == 0xfe && (fr.prefix.s6_addr[1] & 0xc0) == 0x80)) {
+		n->n.skipped++;
+		return;
+	}
+	if (table == RT_TABLE_LOCAL && type == RTN_LOCAL) {
+		fr.type = FIB_RT_LOCAL;
+	} else if (table != RT_TABLE_MAIN) {
+		return;
+	} else if (type == RTN_BLACKHOLE || type == RTN_UNREACHABLE || type == RTN_PROHIBIT) {
+		fr.type = FIB_RT_BLACKHOLE;
+	} else if (type == RTN_UNICAST) {
+		fr.type = FIB_RT_UNICAST;
+		nh = rtnl_route_nexthop_n(r, 0);
+		if (nh == NULL || !nl_dev(n, rtnl_route_nh_get_ifindex(nh), fr.dev)) {
+			n->n.skipped++;
+			return;
+		}
+		nl_addr6(rtnl_route_nh_get_gateway(nh), &fr.gw, NULL);
+	} else {
+		return;
+	}
+	if (del) {
+		if (fib_route_del(n->fib, &fr.prefix, fr.len) == 0)
+			n->n.routes_deleted++;
+	} else if (fib_route_set(n->fib, &fr) == 0) {
+		n->n.routes_set++;
+	} else {
+		n->n.errors++;
+	}
+}
+
+static void
+nl_neigh_obj(struct nl *n, struct rtnl_neigh *ne, bool del)
+{
+	struct fib_neigh fn = {0};
+	struct nl_addr *ll = rtnl_neigh_get_lladdr(ne);
+	int state = rtnl_neigh_get_state(ne);
+
+	if (rtnl_neigh_get_family(ne) != AF_INET6 || (rtnl_neigh_get_flags(ne) & NTF_PROXY) ||
+	    !nl_addr6(rtnl_neigh_get_dst(ne), &fn.addr, NULL) ||
+	    !nl_dev(n, rtnl_neigh_get_ifindex(ne), fn.dev))
+		return;
+	/* Only a resolved neighbour is a next hop; the kernel resolves the rest. */
+	if (!del && (ll == NULL || nl_addr_get_len(ll) != 6 ||
+		     (state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NOARP | NUD_NONE)) != 0))
+		del = true;
+	if (del) {
+		if (fib_neigh_del(n->fib, &fn.addr, fn.dev) == 0)
+			n->n.neighs_deleted++;
+		return;
+	}
+	memcpy(fn.lladdr, nl_addr_get_binary_addr(ll), 6);
+	if (fib_neigh_set(n->fib, &fn) == 0)
+		n->n.neighs_set++;
+	else
+		n->n.errors++;
+}
+
+static void
+nl_change(struct nl_cache *cache, struct nl_object *obj, int action, void *arg)
+{
+	struct nl *n = arg;
+	bool del = action == NL_ACT_DEL;
+
+	(void)cache;
+	if (strcmp(nl_object_get_type(obj), "route/route") == 0)
+		nl_route_obj(n, (struct rtnl_route *)obj, del);
+	else if (strcmp(nl_object_get_type(obj), "route/neigh") == 0)
+		nl_neigh_obj(n, (struct rtnl_neigh *)obj, del);
+}
+
+static void
+nl_copy_one(struct nl_object *obj, void *arg)
+{
+	nl_change(NULL, obj, NL_ACT_NEW, arg);
+}
+
+int
+nl_mirror_start(struct nl *n, struct fib *fib, const char (*devs)[16], size_t n_devs, char *err,
+		size_t errlen)
+{
+	int rc;
+
+	n->fib = fib;
+	n->n_devs = n_devs < NL_DEVS_MAX ? n_devs : NL_DEVS_MAX;
+	memcpy(n->devs, devs, n->n_devs * sizeof(n->devs[0]));
+	rc = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE, &n->mngr);
+	if (rc == 0)
+		rc = nl_cache_mngr_add(n->mngr, "route/route", nl_change, n, &n->routes);
+	if (rc == 0)
+		rc = nl_cache_mngr_add(n->mngr, "route/neigh", nl_change, n, &n->neighs);
+	if (rc < 0) {
+		snprintf(err, errlen, "netlink cache manager: %s", nl_geterror(rc));
+		if (n->mngr != NULL)
+			nl_cache_mngr_free(n->mngr);
+		n->mngr = NULL;
+		return nl_errno(rc);
+	}
+	/* The manager reports changes only: copy what is there now. */
+	nl_cache_foreach(n->routes, nl_copy_one, n);
+	nl_cache_foreach(n->neighs, nl_copy_one, n);
+	return 0;
+}
+
+int
+nl_mirror_fd(const struct nl *n)
+{
+	return n->mngr != NULL ? nl_cache_mngr_get_fd(n->mngr) : -1;
+}
+
+void
+nl_mirror_input(struct nl *n)
+{
+	if (n->mngr != NULL && nl_cache_mngr_data_ready(n->mngr) < 0)
+		n->n.errors++;
+}
+
+const struct nl_mirror_counters *
+nl_mirror_counters(const struct nl *n)
+{
+	return &n->n;
 }

@@ -25,4 +25,28 @@ int nl_proxy(struct nl *n, int ifindex, const struct in6_addr *a, bool add);
 /** Add @p a/@p plen to @p ifindex without DAD; an address already there is fine. @return 0 or -errno. */
 int nl_addr_add(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen);
 
+struct fib;
+
+/** What the mirror wrote, for `stats`. */
+struct nl_mirror_counters {
+	uint64_t routes_set, routes_deleted, neighs_set, neighs_deleted, skipped, errors;
+};
+
+/**
+ * Mirror the kernel's IPv6 routes and neighbours on the interfaces @p devs
+ * (the dataplane's taps) into @p fib: a full copy now, then every change as
+ * rtnetlink reports it (a libnl cache manager, no polling). Routes of the
+ * main table become unicast routes (blackhole, unreachable and prohibit ones
+ * drop), local-table routes to the node's own addresses become local routes;
+ * link-local and multicast prefixes stay with the kernel.
+ * @return 0 or -errno with a message.
+ */
+int nl_mirror_start(struct nl *n, struct fib *fib, const char (*devs)[16], size_t n_devs, char *err,
+		    size_t errlen);
+/** The cache manager's socket, for epoll; -1 when the mirror is off. */
+int nl_mirror_fd(const struct nl *n);
+/** Apply what rtnetlink reported. */
+void nl_mirror_input(struct nl *n);
+const struct nl_mirror_counters *nl_mirror_counters(const struct nl *n);
+
 #endif

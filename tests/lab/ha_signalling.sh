@@ -59,12 +59,18 @@ on cn ip route add default via 2001:db8:f::1
 on coa ip addr add 2001:db8:2::5/64 dev eth0 nodad
 on coa ip route add default via 2001:db8:2::1
 
-mip6ha fib route add 2001:db8::/64 dev ha-home
-mip6ha fib route add 2001:db8:f::/64 dev ha-core
-mip6ha fib route add 2001:db8:2::/64 dev ha-foreign
-mip6ha fib neigh add 2001:db8:f::99 lladdr "$(mac cn eth0)" dev ha-core
-mip6ha fib neigh add 2001:db8:2::5 lladdr "$(mac coa eth0)" dev ha-foreign
-wait_fib
+# No `mip6ha fib` here: the control plane mirrors the kernel's routes and
+# neighbours on the taps into the dataplane's fib.
+check "the connected route of ha-foreign reaches the fib" \
+	wait_for 5 sh -c "'$BUILD/control/mip6ha' -c '$cfg' fib | grep -q '^route 2001:db8:2::/64 dev ha-foreign'"
+on ha ip -6 route add 2001:db8:77::/64 via 2001:db8:f::99 dev ha-core
+check "a route added with ip -6 route add reaches the fib" \
+	wait_for 5 sh -c "'$BUILD/control/mip6ha' -c '$cfg' fib |
+		grep -q '^route 2001:db8:77::/64 via 2001:db8:f::99 dev ha-core'"
+check "... and the running dataplane builds its next hops from that generation" wait_fib
+on ha ip -6 route del 2001:db8:77::/64
+check "... and its deletion too" \
+	wait_for 5 not sh -c "'$BUILD/control/mip6ha' -c '$cfg' fib | grep -q '^route 2001:db8:77::/64'"
 
 mn() { on coa /usr/bin/python3 "$ROOT/tests/lab/mn.py" "$@"; }
 home_mn() { on home /usr/bin/python3 "$ROOT/tests/lab/mn.py" "$@"; }
