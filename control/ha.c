@@ -234,7 +234,12 @@ ha_bu(const struct ha_cfg *cfg, const struct ha_input *in, struct ha_decision *d
 		return;
 	}
 	if (!(m->flags & MH_BU_H)) {
-		ha_discard(d, HA_DISCARD_NOT_HOME_REG); /* no route optimisation: §9.5.1 */
+		/* No route optimisation here (§9.5.1): a correspondent registration
+		 * is dropped, unless it would turn a home binding into one (139). */
+		if (in->cur != NULL && (in->cur->flags & BT_F_HOME))
+			ha_reply(cfg, m, d, HA_REG_TYPE_CHANGE, m->seq);
+		else
+			ha_discard(d, HA_DISCARD_NOT_HOME_REG);
 		return;
 	}
 	if (m->has_nonce || m->has_bad) {
@@ -250,8 +255,9 @@ ha_bu(const struct ha_cfg *cfg, const struct ha_input *in, struct ha_decision *d
 		return;
 	}
 	/* The Alternate CoA is what ESP protects; the header's source must agree
-	 * (checklist §1.4 #10, local policy). */
-	if (m->has_altcoa && !ha_addr_eq(&m->coa, &m->src)) {
+	 * (checklist §1.4 #10, local policy), unless it names the HoA: that is a
+	 * deregistration (bad-input matrix O4). */
+	if (m->has_altcoa && !ha_addr_eq(&m->coa, &m->src) && !ha_addr_eq(&m->coa, &m->hoa)) {
 		ha_discard(d, HA_DISCARD_ALTCOA_MISMATCH);
 		return;
 	}

@@ -335,9 +335,8 @@ sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6
 		return;
 	}
 	if (m.type != MH_BU) {
-		/* §9.3.1: a Home Address option with no binding gets status 1. */
-		if (m.has_hao && bt_lookup(bcache_table(s->bc), &m.hoa, NULL) <= 0)
-			sig_send_be(s, &m, MH_BE_UNKNOWN_HAO, eth_src);
+		/* A BA, BE, BRR or return-routability message: a home agent
+		 * without route optimisation solicits none of them (matrix M7 - M9). */
 		s->n.bu_discarded++;
 		s->n.discard[HA_DISCARD_NOT_BU]++;
 		return;

@@ -327,6 +327,11 @@ test_discards(void **state)
 	msg.flags = MH_BU_A;
 	run();
 	expect_discard(HA_DISCARD_NOT_HOME_REG);
+	/* Matrix B5: H = 0 for a HoA with a home binding would change its type. */
+	in.cur = &cur;
+	run();
+	expect_ba(139, 1000);
+	assert_int_equal(d.op, HA_OP_NONE);
 	setup(NULL);
 	msg.has_nonce = true;
 	run();
@@ -343,6 +348,13 @@ test_discards(void **state)
 	msg.coa = a6("2001:db8:4::100"); /* Alternate CoA not the source */
 	run();
 	expect_discard(HA_DISCARD_ALTCOA_MISMATCH);
+	/* Matrix O4: an Alternate CoA equal to the HoA deregisters. */
+	setup(NULL);
+	msg.coa = msg.hoa;
+	in.cur = &cur;
+	run();
+	expect_ba(0, 1000);
+	assert_int_equal(d.op, HA_OP_DELETE);
 	setup(NULL);
 	msg.has_hao = false;
 	run();
