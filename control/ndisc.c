@@ -23,7 +23,7 @@
 #include "log.h"
 #include "pkt.h"
 
-#define NDISC_HA_MAX	  64	/* other home agents remembered */
+#define NDISC_HA_MAX	  128	/* other home agents remembered (a DHAAD reply lists 77) */
 #define NDISC_VALID	  86400 /* prefix lifetimes advertised (radvd's defaults) */
 #define NDISC_PREFERRED	  14400
 #define NDISC_FIRST_RA_MS 500
