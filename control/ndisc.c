@@ -230,10 +230,12 @@ ndisc_open(struct ndisc *nd, char *err, size_t errlen)
 		return -ENODEV;
 	}
 	/* The kernel answers Neighbor Solicitations for proxy entries only on
-	 * a forwarding interface with proxy_ndp. */
+	 * a forwarding interface with proxy_ndp; a unicast one (to the HoA
+	 * itself) only with the namespace-wide conf/all/proxy_ndp. */
 	if ((rc = ndisc_sysctl(ifname, "forwarding", "1")) < 0 ||
-	    (rc = ndisc_sysctl(ifname, "proxy_ndp", "1")) < 0) {
-		snprintf(err, errlen, "%s: forwarding/proxy_ndp: %s", ifname, strerror(-rc));
+	    (rc = ndisc_sysctl(ifname, "proxy_ndp", "1")) < 0 ||
+	    (rc = ndisc_sysctl("all", "proxy_ndp", "1")) < 0) {
+		snprintf(err, errlen, "%s: sysctl forwarding/proxy_ndp: %s", ifname, strerror(-rc));
 		goto fail;
 	}
 	for (i = 0; i < nd->c->home_agent.n_addresses; i++) {
