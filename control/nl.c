@@ -181,23 +181,23 @@ nl_route_obj(struct nl *n, struct rtnl_route *r, bool del)
 		n->n.skipped++;
 		return;
 	}
-	if (table == RT_TABLE_LOCAL && type == RTN_LOCAL) {
+	if (table == RT_TABLE_LOCAL && type == RTN_LOCAL)
 		fr.type = FIB_RT_LOCAL;
-	} else if (table != RT_TABLE_MAIN) {
-		return;
-	} else if (type == RTN_BLACKHOLE || type == RTN_UNREACHABLE || type == RTN_PROHIBIT) {
-		fr.type = FIB_RT_BLACKHOLE;
-	} else if (type == RTN_UNICAST) {
+	else if (table == RT_TABLE_MAIN && type == RTN_UNICAST)
 		fr.type = FIB_RT_UNICAST;
-		nh = rtnl_route_nexthop_n(r, 0);
-		if (nh == NULL || !nl_dev(n, rtnl_route_nh_get_ifindex(nh), fr.dev)) {
-			n->n.skipped++;
-			return;
-		}
-		nl_addr6(rtnl_route_nh_get_gateway(nh), &fr.gw, NULL);
-	} else {
+	else
+		return;
+	/* Only what the taps carry: the rest of the host is not ours to route
+	 * (a blackhole goes in with `mip6ha fib route add PREFIX blackhole`). */
+	nh = rtnl_route_nexthop_n(r, 0);
+	if (nh == NULL || !nl_dev(n, rtnl_route_nh_get_ifindex(nh), fr.dev)) {
+		n->n.skipped++;
 		return;
 	}
+	if (fr.type == FIB_RT_UNICAST)
+		nl_addr6(rtnl_route_nh_get_gateway(nh), &fr.gw, NULL);
+	else
+		memset(fr.dev, 0, sizeof(fr.dev));
 	if (del) {
 		if (fib_route_del(n->fib, &fr.prefix, fr.len) == 0)
 			n->n.routes_deleted++;

@@ -35,10 +35,10 @@ struct nl_mirror_counters {
 /**
  * Mirror the kernel's IPv6 routes and neighbours on the interfaces @p devs
  * (the dataplane's taps) into @p fib: a full copy now, then every change as
- * rtnetlink reports it (a libnl cache manager, no polling). Routes of the
- * main table become unicast routes (blackhole, unreachable and prohibit ones
- * drop), local-table routes to the node's own addresses become local routes;
- * link-local and multicast prefixes stay with the kernel.
+ * rtnetlink reports it (a libnl cache manager, no polling). Unicast routes
+ * of the main table out of a tap become unicast routes, local-table routes to
+ * the addresses of a tap become local routes; link-local and multicast
+ * prefixes stay with the kernel, and so does everything not on a tap.
  * @return 0 or -errno with a message.
  */
 int nl_mirror_start(struct nl *n, struct fib *fib, const char (*devs)[16], size_t n_devs, char *err,
