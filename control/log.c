@@ -2,13 +2,23 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 static const char *log_prog = "mip6ha";
 static enum log_level log_max = LOG_LEVEL_INFO;
+static bool log_syslog;
+
+void
+log_to_syslog(void)
+{
+	openlog(log_prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_syslog = true;
+}
 
 void
 log_init(const char *prog, enum log_level level)
@@ -32,6 +42,15 @@ log_vemit(enum log_level level, int errnum, const char *fmt, va_list ap)
 	if (level > log_max)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_syslog) {
+		static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
+
+		if (errnum != 0)
+			syslog(prio[level], "%s: %s", msg, strerror(errnum));
+		else
+			syslog(prio[level], "%s", msg);
+		return;
+	}
 	if (errnum != 0)
 		fprintf(stderr, "%s: %s: %s: %s\n", log_prog, names[level], msg, strerror(errnum));
 	else

@@ -19,6 +19,8 @@ enum log_level {
 /** @p prog prefixes every line; messages above @p level are dropped. */
 void log_init(const char *prog, enum log_level level);
 void log_set_level(enum log_level level);
+/** From now on, to syslog (facility daemon) instead of stderr. */
+void log_to_syslog(void);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -31,7 +31,7 @@
 #define EXIT_CONFIG	  2
 
 static const char cp_usage[] =
-	"Usage: mip6ha-cp [-d] [-c FILE]\n"
+	"Usage: mip6ha-cp [-d] [-s] [-c FILE]\n"
 	"       mip6ha-cp -n FILE\n"
 	"\n"
 	"The mip6ha control plane: a Mobile IPv6 Home Agent (RFC 6275) that keeps the\n"
@@ -42,11 +42,22 @@ static const char cp_usage[] =
 	"  -c, --config FILE        run with this configuration (default " CP_DEFAULT_CONFIG ")\n"
 	"  -n, --check-config FILE  check FILE, print \"FILE: OK\" or every error, and exit\n"
 	"  -d, --debug              log at debug level, whatever control.log_level says\n"
+	"  -s, --syslog             log to syslog (facility daemon) instead of stderr\n"
 	"  -h, --help               print this help and exit\n"
 	"  -V, --version            print the version and exit\n"
 	"\n"
 	"Exit status: 0 on success or clean shutdown (SIGTERM, SIGINT), 1 on a runtime\n"
 	"error, 2 on a usage or configuration error.\n"
+	"\n"
+	"As a Home Agent (node.role: ha) it reads Mobility Headers on the dataplane's\n"
+	"signalling tap mip6ha-sig (on home_agent.interface itself when\n"
+	"dataplane.enabled is false), answers Binding Updates after RFC 6275 §9.5.1\n"
+	"and §10.3 (DAD first for a new Home Address), expires bindings, proxies\n"
+	"Neighbor Discovery for away Home Addresses, advertises the home link\n"
+	"(H flag, Home Agent Information), answers DHAAD, and mirrors the kernel's\n"
+	"routes and neighbours on the taps into the dataplane's fib. It sets\n"
+	"forwarding and proxy_ndp on the home interface, conf/all/proxy_ndp, and adds\n"
+	"home_agent.addresses there when missing.\n"
 	"\n"
 	"The binding table and the fib (routes and neighbours for the dataplane) are\n"
 	"created in hugetlbfs when it is mounted, else in /dev/shm, and adopted with\n"
@@ -291,7 +302,7 @@ cp_mirror(struct cp *cp)
 }
 
 static int
-cp_run(const char *path, bool debug)
+cp_run(const char *path, bool debug, bool use_syslog)
 {
 	struct conf *c = conf_load(path, stderr);
 	struct cp cp = {0};
@@ -302,6 +313,8 @@ cp_run(const char *path, bool debug)
 		return EXIT_CONFIG;
 	cp.c = c;
 	log_init("mip6ha-cp", debug ? LOG_LEVEL_DEBUG : (enum log_level)c->control.log_level);
+	if (use_syslog)
+		log_to_syslog();
 	if (c->node.role != CONF_ROLE_HA)
 		log_warnx("node.role is %s: only the Home Agent role is implemented yet",
 			  conf_role_name(c->node.role));
@@ -356,15 +369,16 @@ main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"check-config", required_argument, NULL, 'n'},
 		{"debug", no_argument, NULL, 'd'},
+		{"syslog", no_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *config = CP_DEFAULT_CONFIG;
-	bool debug = false;
+	bool debug = false, use_syslog = false;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "c:n:dhV", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:n:dshV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config = optarg;
@@ -373,6 +387,9 @@ main(int argc, char **argv)
 			return cp_check_config(optarg);
 		case 'd':
 			debug = true;
+			break;
+		case 's':
+			use_syslog = true;
 			break;
 		case 'h':
 			fputs(cp_usage, stdout);
@@ -390,5 +407,5 @@ main(int argc, char **argv)
 			cp_usage);
 		return EXIT_CONFIG;
 	}
-	return cp_run(config, debug);
+	return cp_run(config, debug, use_syslog);
 }
