@@ -1184,6 +1184,7 @@ static const struct field dataplane_fields[] = {
 	F_UINT(struct conf, "icmp_rate", dataplane.icmp_rate, 0, 1000000, REQ_NO),
 	F_UINT(struct conf, "icmp_burst", dataplane.icmp_burst, 1, 100000, REQ_NO),
 	F_UINT(struct conf, "mbufs", dataplane.mbufs, 0, 16777216, REQ_NO),
+	F_BOOL(struct conf, "mirror_kernel", dataplane.mirror_kernel),
 	F_LIST(struct conf, "ports", dataplane.ports, dataplane.n_ports, &port_elem, REQ_NO,
 	       ports_check),
 	{0},
@@ -1285,6 +1286,7 @@ conf_defaults(struct conf *c)
 	strcpy(c->control.socket, "/run/mip6ha/mip6ha.sock");
 	c->control.log_level = CONF_LOG_INFO;
 	c->dataplane.enabled = true;
+	c->dataplane.mirror_kernel = true;
 	strcpy(c->dataplane.lcores, "0-1");
 	c->dataplane.poll_mode = CONF_POLL_ADAPTIVE;
 	c->dataplane.tunnel_hop_limit = 64;

@@ -106,7 +106,8 @@ struct conf {
 		uint32_t encap_limit;	   /**< RFC 2473 option on output; CONF_ENCAP_LIMIT_NONE */
 		uint32_t icmp_rate;	   /**< ICMPv6 errors per second per worker, default 100 */
 		uint32_t icmp_burst;	   /**< token bucket depth, default 10 */
-		uint32_t mbufs; /**< packet buffers; 0 (default) sizes them from the rings */
+		uint32_t mbufs;	    /**< packet buffers; 0 (default) sizes them from the rings */
+		bool mirror_kernel; /**< copy the kernel's routes on the taps into the fib */
 		struct conf_port ports[CONF_LIST_MAX];
 		size_t n_ports;
 	} dataplane;

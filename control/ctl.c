@@ -23,6 +23,7 @@ static const char ctl_usage[] =
 	"append --json for machine-readable output\n";
 
 struct ctl_list {
+	const struct ctl_ctx *cx;
 	FILE *out;
 	uint32_t now;
 	bool json;
@@ -33,24 +34,41 @@ static int
 ctl_list_one(uint32_t id, const struct bt_binding *b, void *arg)
 {
 	struct ctl_list *l = arg;
+	uint64_t t[4];
+	bool traffic = l->cx->traffic != NULL && l->cx->traffic(l->cx->arg, id, t);
 	char line[512];
+	int n = bt_fmt_binding(line, sizeof(line), id, b, l->now, l->json);
 
-	bt_fmt_binding(line, sizeof(line), id, b, l->now, l->json);
+	/* The dataplane's counters join the table's fields. */
+	if (traffic && l->json && n > 0 && (size_t)n < sizeof(line))
+		snprintf(line + n - 1, sizeof(line) - (size_t)n + 1,
+			 ",\"to_mn_pkts\":%llu,\"to_mn_bytes\":%llu,\"from_mn_pkts\":%llu,"
+			 "\"from_mn_bytes\":%llu}",
+			 (unsigned long long)t[0], (unsigned long long)t[1],
+			 (unsigned long long)t[2], (unsigned long long)t[3]);
+	else if (traffic && n > 0 && (size_t)n < sizeof(line))
+		snprintf(line + n, sizeof(line) - (size_t)n, " %10llu %12llu %10llu %12llu",
+			 (unsigned long long)t[0], (unsigned long long)t[1],
+			 (unsigned long long)t[2], (unsigned long long)t[3]);
 	fprintf(l->out, "%s%s%s", l->json && !l->first ? "," : "", line, l->json ? "" : "\n");
 	l->first = false;
 	return 0;
 }
 
 static int
-ctl_bc_list(struct bcache *bc, FILE *out, bool json)
+ctl_bc_list(const struct ctl_ctx *cx, FILE *out, bool json)
 {
-	struct ctl_list l = {out, (uint32_t)time(NULL), json, true};
+	struct ctl_list l = {cx, out, (uint32_t)time(NULL), json, true};
+	uint64_t t[4];
 
 	if (json)
 		fputs("{\"bindings\":[", out);
+	else if (cx->traffic != NULL && cx->traffic(cx->arg, 0, t))
+		fprintf(out, "%s %10s %12s %10s %12s\n", bt_fmt_header(), "TO-MN-PKT",
+			"TO-MN-BYTES", "FROM-MN-PKT", "FROM-MN-BYTES");
 	else
 		fprintf(out, "%s\n", bt_fmt_header());
-	bt_iterate(bcache_table(bc), ctl_list_one, &l);
+	bt_iterate(bcache_table(cx->bc), ctl_list_one, &l);
 	if (json)
 		fputs("]}\n", out);
 	return 0;
@@ -480,7 +498,7 @@ ctl_exec(const struct ctl_ctx *cx, int argc, char **argv, FILE *out)
 	}
 	if (strcmp(argv[0], "bc") == 0) {
 		if (n == 1)
-			return ctl_bc_list(bc, out, json);
+			return ctl_bc_list(cx, out, json);
 		if (strcmp(argv[1], "add") == 0)
 			return ctl_bc_add(bc, n - 2, argv + 2, out);
 		if (strcmp(argv[1], "del") == 0)

@@ -9,11 +9,13 @@
 #define MIP6HA_CTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* The command list, shared by the daemon's "help" and the CLI's --help. */
 #define CTL_COMMANDS                                                                               \
-	"  bc                         list the binding cache\n"                                    \
+	"  bc                         list the binding cache, with packets and bytes\n"            \
+	"                             tunnelled to and from each mobile node\n"                    \
 	"  bc add HOA COA [LIFETIME]  add or update a binding (seconds, default 3600)\n"           \
 	"  bc del HOA                 delete a binding\n"                                          \
 	"  fib                        list the dataplane's routes and neighbours\n"                \
@@ -48,6 +50,9 @@ struct ctl_ctx {
 	/** Protocol counters, as "name":{...} members when @p json. */
 	void (*stats)(void *arg, FILE *out, bool json);
 	void (*ha_list)(void *arg, FILE *out, bool json);
+	/** Binding @p id's packets and bytes to and from the MN since it was
+	 * made (encap pkts, bytes, decap pkts, bytes); false without a dataplane. */
+	bool (*traffic)(void *arg, uint32_t id, uint64_t out[4]);
 };
 
 /** Accept one client on @p lfd and answer its command. */

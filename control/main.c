@@ -26,6 +26,7 @@
 #include "ndisc.h"
 #include "nl.h"
 #include "sig.h"
+#include "stats.h"
 
 #define CP_DEFAULT_CONFIG "/etc/mip6ha/mip6ha.yaml"
 #define EXIT_CONFIG	  2
@@ -102,7 +103,60 @@ struct cp {
 	int ep, lfd, sfd, tick;
 	bool sig_open, nd_open;
 	bool sig_waiting_logged, nd_waiting_logged;
+	/* The dataplane's per-binding counters, read-only, and what they read
+	 * when each binding was made (ids are reused). */
+	struct stats *stats;
+	uint64_t (*base)[4];
 };
+
+/* The dataplane's stats object, (re)attached when it is there. */
+static struct stats *
+cp_stats(struct cp *cp, bool fresh)
+{
+	char err[256];
+
+	if (fresh && cp->stats != NULL) {
+		stats_close(cp->stats);
+		cp->stats = NULL;
+	}
+	if (cp->stats == NULL)
+		cp->stats = stats_attach(cp->c->shm.name, err, sizeof(err));
+	return cp->stats;
+}
+
+static bool
+cp_traffic(void *arg, uint32_t id, uint64_t out[4])
+{
+	struct cp *cp = arg;
+	struct stats *st = cp_stats(cp, id == 0);
+	unsigned int i;
+
+	if (st == NULL)
+		return false;
+	if (id == 0)
+		return true;
+	stats_binding_sum(st, id, out);
+	for (i = 0; i < 4 && cp->base != NULL; i++)
+		/* A restarted dataplane counts from zero again. */
+		out[i] = out[i] >= cp->base[id][i] ? out[i] - cp->base[id][i] : out[i];
+	return true;
+}
+
+/* Every binding change: the home link follows, and a new binding's counters
+ * start from what its id counted for an earlier binding. */
+static void
+cp_binding_event(void *arg, enum bcache_event ev, const struct bt_binding *b)
+{
+	struct cp *cp = arg;
+	int64_t id;
+
+	ndisc_binding(cp->nd, ev, b);
+	if (ev != BCACHE_ADD || cp->base == NULL || cp_stats(cp, false) == NULL)
+		return;
+	id = bt_lookup(bcache_table(cp->bc), &b->hoa, NULL);
+	if (id > 0)
+		stats_binding_sum(cp->stats, (uint32_t)id, cp->base[id]);
+}
 
 static const struct sig_link_ops cp_link_ops = {.dad_start = ndisc_dad_start};
 
@@ -333,18 +387,25 @@ cp_run(const char *path, bool debug, bool use_syslog)
 	cp.nl = nl_new(err, sizeof(err));
 	if (cp.nl == NULL)
 		fatalx("%s", err);
-	if (c->dataplane.enabled)
+	if (c->dataplane.enabled && c->dataplane.mirror_kernel)
 		cp_mirror(&cp);
+	else if (c->dataplane.enabled)
+		log_info("dataplane.mirror_kernel is false: only 'mip6ha fib' writes the fib");
 	cp.nd = ndisc_new(c, cp.nl);
 	cp.sig = cp.nd != NULL ? sig_new(c, cp.bc, &cp_link_ops, cp.nd) : NULL;
 	if (cp.nd == NULL || cp.sig == NULL)
 		fatalx("out of memory");
 	ndisc_set_sig(cp.nd, cp.sig);
-	bcache_set_hook(cp.bc, ndisc_binding, cp.nd);
+	cp.base = calloc((size_t)bt_capacity(bcache_table(cp.bc)) + 1, sizeof(*cp.base));
+	bcache_set_hook(cp.bc, cp_binding_event, &cp);
 	/* With a dataplane, Mobility Headers come on its signalling tap; without
 	 * one, straight from the home link. */
 	cp.sig_if = c->dataplane.enabled ? CONF_SIG_TAP : c->home_agent.interface;
-	cp.ctl = (struct ctl_ctx){.bc = cp.bc, .fib = cp.fib, .arg = &cp, .stats = cp_print_stats};
+	cp.ctl = (struct ctl_ctx){.bc = cp.bc,
+				  .fib = cp.fib,
+				  .arg = &cp,
+				  .stats = cp_print_stats,
+				  .traffic = cp_traffic};
 	cp.sfd = cp_signals();
 	cp.lfd = ctl_listen(c->control.socket, err, sizeof(err));
 	if (cp.lfd < 0 || cp.sfd < 0)
@@ -355,6 +416,9 @@ cp_run(const char *path, bool debug, bool use_syslog)
 	unlink(c->control.socket);
 	sig_free(cp.sig);
 	ndisc_free(cp.nd);
+	if (cp.stats != NULL)
+		stats_close(cp.stats);
+	free(cp.base);
 	nl_free(cp.nl);
 	fib_close(cp.fib);
 	bcache_close(cp.bc);

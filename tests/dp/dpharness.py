@@ -451,14 +451,25 @@ class Run:
                "dataplane:\n"
                '  lcores: "0-1"\n'
                '  eal_args: ["--no-huge", "-m", "256", "--no-telemetry"]\n'
+               # The cases set the fib by hand.
+               "  mirror_kernel: false\n"
                "  ports:\n%s"
                "home_agent:\n"
                "  interface: t-home\n"
+               "  ra: {enabled: false}\n"
                "  addresses: [%s/64, %s/64]\n"
                "  home_prefixes: [2001:db8::/64]\n") % (self.uid, self.uid, d, ports, HA, HA2)
         self.cfg = os.path.join(d, "ha.yaml")
         with open(self.cfg, "w") as f:
             f.write(cfg)
+        # mip6ha-cp here only keeps the tables: without a dataplane of its
+        # own, its Mobility Header socket and home link sit on lo, where no
+        # case's frame goes, so every case sees the dataplane alone (the
+        # kernel setup above plays the home link's part).
+        self.cp_cfg = os.path.join(d, "cp.yaml")
+        with open(self.cp_cfg, "w") as f:
+            f.write(cfg.replace("dataplane:\n", "dataplane:\n  enabled: false\n")
+                    .replace("interface: t-home", "interface: lo"))
 
     def _cli(self, *words):
         p = subprocess.run([self.h.cli, "-c", self.cfg] + list(words), capture_output=True,
@@ -521,7 +532,7 @@ class Run:
         self.tx = in_netns(self.uid, opensock)
         self.cp_log = open(os.path.join(self.dir, "cp.log"), "w")
         self.cp_proc = subprocess.Popen(["ip", "netns", "exec", self.uid, self.h.cp,
-                                         "-c", self.cfg],
+                                         "-c", self.cp_cfg],
                                         stdout=self.cp_log, stderr=subprocess.STDOUT)
         sockpath = os.path.join(self.dir, "ctl.sock")
         if not self._wait(lambda: os.path.exists(sockpath), res, 10):

@@ -140,6 +140,13 @@ check "a correspondent's ping reaches the mobile node through the tunnel" \
 	on cn ping -c 2 -i 0.2 -W 2 $HOA
 check "... encapsulated from the HA to the CoA" \
 	grep -q "^tunnel $HA > $COA nh 41 .* inner 2001:db8:f::99 > $HOA .* icmp6 128" "$tmp/tun.log"
+bc_json() { # bc_json HOA FIELD: one field of the HoA's binding in `mip6ha bc --json`
+	mip6ha bc --json | /usr/bin/python3 -c '
+import json, sys
+print(next(b[sys.argv[2]] for b in json.load(sys.stdin)["bindings"] if b["hoa"] == sys.argv[1]))' "$@"
+}
+check "bc counts 2 packets to the mobile node and 2 from it (104-byte echoes)" \
+	test "$(bc_json $HOA to_mn_pkts) $(bc_json $HOA to_mn_bytes) $(bc_json $HOA from_mn_pkts)" = "2 208 2"
 
 # --- Sequence numbers, modulo 2^16 (RFC 6275 §9.5.1).
 mn bu eth0 --coa $COA --ha $HA --hoa $HOA --seq 100 --lifetime 100 >"$tmp/ba2.txt"
