@@ -3,8 +3,8 @@
  * @file
  * The shared `fib` object: routes and neighbours for the dataplane's next hops.
  *
- * The control plane is the only writer (today from `mip6ha fib ...` commands,
- * later from its libnl-3 mirror of the kernel's tables on the taps); the
+ * The control plane is the only writer (its libnl-3 mirror of the kernel's
+ * tables on the taps, and `mip6ha fib ...` commands); the
  * dataplane's main lcore is the only reader. Interfaces are named by the kernel
  * name of their tap ("ha-core"), so the writer needs no DPDK port numbers.
  *
