@@ -77,17 +77,16 @@ bcache_set_hook(struct bcache *bc, bcache_hook_fn *fn, void *arg)
 }
 
 static void
-bcache_tell(struct bcache *bc, enum bcache_event ev, const struct bt_binding *b)
+bcache_tell(struct bcache *bc, enum bcache_event ev, uint32_t id, const struct bt_binding *b)
 {
 	if (bc->hook != NULL)
-		bc->hook(bc->hook_arg, ev, b);
+		bc->hook(bc->hook_arg, ev, id, b);
 }
 
 static int
 bcache_replay_one(uint32_t id, const struct bt_binding *b, void *arg)
 {
-	(void)id;
-	bcache_tell(arg, BCACHE_ADOPT, b);
+	bcache_tell(arg, BCACHE_ADOPT, id, b);
 	return 0;
 }
 
@@ -100,13 +99,14 @@ bcache_replay(struct bcache *bc)
 int64_t
 bcache_put(struct bcache *bc, const struct bt_binding *b)
 {
-	bool existed = bt_lookup(bc->bt, &b->hoa, NULL) > 0;
+	uint32_t before = bt_count(bc->bt);
 	int64_t id = bt_upsert(bc->bt, b);
 
 	if (id <= 0)
 		return id;
 	wheel_set(bc->wheel, (uint32_t)id, b->expiry);
-	bcache_tell(bc, existed ? BCACHE_UPDATE : BCACHE_ADD, b);
+	/* One writer: the count grows exactly when the HoA was new. */
+	bcache_tell(bc, bt_count(bc->bt) > before ? BCACHE_ADD : BCACHE_UPDATE, (uint32_t)id, b);
 	return id;
 }
 
@@ -138,7 +138,7 @@ bcache_delete(struct bcache *bc, const struct in6_addr *hoa)
 	rc = bt_delete(bc->bt, hoa);
 	if (rc == 0) {
 		wheel_cancel(bc->wheel, (uint32_t)id);
-		bcache_tell(bc, BCACHE_DELETE, &old);
+		bcache_tell(bc, BCACHE_DELETE, (uint32_t)id, &old);
 	}
 	return rc;
 }
@@ -161,7 +161,7 @@ bcache_fire(uint32_t id, void *arg)
 		return;
 	}
 	if (bt_delete(t->bc->bt, &b.hoa) == 0)
-		bcache_tell(t->bc, BCACHE_EXPIRE, &b);
+		bcache_tell(t->bc, BCACHE_EXPIRE, id, &b);
 }
 
 unsigned int

@@ -28,8 +28,10 @@ enum bcache_event {
 	BCACHE_ADOPT,  /**< found in the table at start (bcache_replay()) */
 };
 
-/** Told of every change after the table holds it (proxy ND follows this). */
-typedef void bcache_hook_fn(void *arg, enum bcache_event ev, const struct bt_binding *b);
+/** Told of every change after the table holds it (proxy ND follows this);
+ * @p id is the binding's id in the table. */
+typedef void bcache_hook_fn(void *arg, enum bcache_event ev, uint32_t id,
+			    const struct bt_binding *b);
 
 /** Create or adopt the shared table named by the configuration. */
 struct bcache *bcache_open(const struct conf *c, char *err, size_t errlen);

@@ -41,15 +41,15 @@ ha_addr_routable(const struct in6_addr *a)
 	return !(memcmp(a->s6_addr, zero, sizeof(zero)) == 0 && a->s6_addr[15] <= 1);
 }
 
-static bool
-ha_in_prefix(const struct in6_addr *a, const struct ha_prefix *p)
+bool
+ha_addr_in_prefix(const struct in6_addr *a, const struct in6_addr *prefix, uint8_t len)
 {
-	unsigned int full = p->len / 8, rest = p->len % 8;
+	unsigned int full = len / 8, rest = len % 8;
 
-	if (memcmp(a->s6_addr, p->prefix.s6_addr, full) != 0)
+	if (memcmp(a->s6_addr, prefix->s6_addr, full) != 0)
 		return false;
 	return rest == 0 ||
-	       ((a->s6_addr[full] ^ p->prefix.s6_addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+	       ((a->s6_addr[full] ^ prefix->s6_addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
 }
 
 /* The home prefix @p hoa is on-link for and that is still valid, else NULL. */
@@ -59,7 +59,8 @@ ha_home_prefix(const struct ha_cfg *cfg, const struct in6_addr *hoa, uint32_t no
 	size_t i;
 
 	for (i = 0; i < cfg->n_prefixes; i++)
-		if (ha_in_prefix(hoa, &cfg->prefixes[i]) && cfg->prefixes[i].valid_until > now)
+		if (ha_addr_in_prefix(hoa, &cfg->prefixes[i].prefix, cfg->prefixes[i].len) &&
+		    cfg->prefixes[i].valid_until > now)
 			return &cfg->prefixes[i];
 	return NULL;
 }

@@ -120,6 +120,9 @@ struct ha_decision {
  */
 void ha_bu(const struct ha_cfg *cfg, const struct ha_input *in, struct ha_decision *d);
 
+/** Is @p a inside @p prefix / @p len? */
+bool ha_addr_in_prefix(const struct in6_addr *a, const struct in6_addr *prefix, uint8_t len);
+
 /** RFC 4291 unicast routable: not multicast, link-local, ::, ::1 or v4-mapped. */
 bool ha_addr_routable(const struct in6_addr *a);
 

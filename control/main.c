@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "fib.h"
+#include "clock.h"
 #include "log.h"
 #include "mip6ha_version.h"
 #include "ndisc.h"
@@ -145,29 +146,16 @@ cp_traffic(void *arg, uint32_t id, uint64_t out[4])
 /* Every binding change: the home link follows, and a new binding's counters
  * start from what its id counted for an earlier binding. */
 static void
-cp_binding_event(void *arg, enum bcache_event ev, const struct bt_binding *b)
+cp_binding_event(void *arg, enum bcache_event ev, uint32_t id, const struct bt_binding *b)
 {
 	struct cp *cp = arg;
-	int64_t id;
 
 	ndisc_binding(cp->nd, ev, b);
-	if (ev != BCACHE_ADD || cp->base == NULL || cp_stats(cp, false) == NULL)
-		return;
-	id = bt_lookup(bcache_table(cp->bc), &b->hoa, NULL);
-	if (id > 0)
-		stats_binding_sum(cp->stats, (uint32_t)id, cp->base[id]);
+	if (ev == BCACHE_ADD && cp->base != NULL && cp_stats(cp, false) != NULL)
+		stats_binding_sum(cp->stats, id, cp->base[id]);
 }
 
 static const struct sig_link_ops cp_link_ops = {.dad_start = ndisc_dad_start};
-
-static uint64_t
-cp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void
 cp_watch(struct cp *cp, int fd)
@@ -324,8 +312,8 @@ cp_loop(struct cp *cp)
 	cp_links(cp);
 	for (;;) {
 		/* Expiry is in whole seconds; DAD probes end on the millisecond. */
-		sig_tick(cp->sig, cp_now_ms());
-		timeout = sig_dad_timeout_ms(cp->sig, cp_now_ms());
+		sig_tick(cp->sig, clock_ms());
+		timeout = sig_dad_timeout_ms(cp->sig, clock_ms());
 		n = epoll_wait(cp->ep, evs, 16, timeout);
 		if (n < 0 && errno != EINTR)
 			fatal("epoll_wait");

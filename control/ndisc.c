@@ -20,6 +20,8 @@
 #include <sys/timerfd.h>
 
 #include "icmp6.h"
+#include "clock.h"
+#include "ha.h"
 #include "log.h"
 #include "pkt.h"
 
@@ -47,6 +49,9 @@
 	X(malformed)                                                                               \
 	X(tx_errors)
 
+static const struct in6_addr ndisc_all_nodes = {
+	{{0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
+
 struct ndisc_ha {
 	struct in6_addr ll;   /* its link-local source address */
 	struct in6_addr addr; /* its global address (a prefix option with R) */
@@ -70,15 +75,6 @@ struct ndisc {
 #undef NDISC_FIELD
 	} n;
 };
-
-static uint64_t
-ndisc_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 struct ndisc *
 ndisc_new(const struct conf *c, struct nl *nl)
@@ -318,11 +314,8 @@ ndisc_own_in(const struct ndisc *nd, const struct conf_prefix *p)
 
 	for (i = 0; i < nd->c->home_agent.n_addresses; i++) {
 		const struct in6_addr *a = &nd->c->home_agent.addresses[i].addr;
-		unsigned int full = p->len / 8, rest = p->len % 8;
 
-		if (memcmp(a, &p->addr, full) == 0 &&
-		    (rest == 0 || ((a->s6_addr[full] ^ p->addr.s6_addr[full]) &
-				   (uint8_t)(0xff << (8 - rest))) == 0))
+		if (ha_addr_in_prefix(a, &p->addr, p->len))
 			return a;
 	}
 	return NULL;
@@ -331,8 +324,6 @@ ndisc_own_in(const struct ndisc *nd, const struct conf_prefix *p)
 static void
 ndisc_send_ra(struct ndisc *nd, const struct in6_addr *dst)
 {
-	static const struct in6_addr all_nodes = {
-		{{0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
 	const struct conf *c = nd->c;
 	struct icmp6_ra ra = {
 		.cur_hop_limit = 64,
@@ -361,8 +352,8 @@ ndisc_send_ra(struct ndisc *nd, const struct in6_addr *dst)
 		o->preferred = NDISC_PREFERRED;
 	}
 	len = icmp6_ra_encode(&ra, buf, sizeof(buf));
-	if (len != 0 &&
-	    ndisc_send(nd, buf, len, dst != NULL ? dst : &all_nodes, NULL, nd->ifindex) == 0) {
+	if (len != 0 && ndisc_send(nd, buf, len, dst != NULL ? dst : &ndisc_all_nodes, NULL,
+				   nd->ifindex) == 0) {
 		if (dst != NULL)
 			nd->n.ra_solicited_tx++;
 		else
@@ -418,7 +409,7 @@ ndisc_learn(struct ndisc *nd, const struct in6_addr *src, const uint8_t *p, size
 		h->ll = *src;
 	}
 	h->preference = ri.has_ha_info ? ri.ha_preference : 0;
-	h->expiry_ms = ndisc_now_ms() + (uint64_t)life * 1000u;
+	h->expiry_ms = clock_ms() + (uint64_t)life * 1000u;
 	if (ri.n_addrs > 0) {
 		h->addr = ri.addrs[0];
 		h->has_addr = true;
@@ -428,7 +419,7 @@ ndisc_learn(struct ndisc *nd, const struct in6_addr *src, const uint8_t *p, size
 static void
 ndisc_expire_has(struct ndisc *nd)
 {
-	uint64_t now = ndisc_now_ms();
+	uint64_t now = clock_ms();
 	unsigned int i = 0;
 
 	while (i < nd->n_ha)
@@ -665,21 +656,19 @@ ndisc_proxy(struct ndisc *nd, const struct in6_addr *a, bool add)
 static void
 ndisc_announce(struct ndisc *nd, const struct in6_addr *a)
 {
-	static const struct in6_addr all_nodes = {
-		{{0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}};
 	uint8_t buf[32];
 	size_t len = icmp6_na_encode(a, ICMP6_NA_O, nd->mac, buf, sizeof(buf));
 
-	if (nd->fd >= 0 && len != 0 && ndisc_send(nd, buf, len, &all_nodes, NULL, nd->ifindex) == 0)
+	if (nd->fd >= 0 && len != 0 &&
+	    ndisc_send(nd, buf, len, &ndisc_all_nodes, NULL, nd->ifindex) == 0)
 		nd->n.na_unsolicited_tx++;
 }
 
 void
-ndisc_binding(void *arg, enum bcache_event ev, const struct bt_binding *b)
+ndisc_binding(struct ndisc *nd, enum bcache_event ev, const struct bt_binding *b)
 {
-	struct ndisc *nd = arg;
 	struct in6_addr ll = ndisc_ll_of(&b->hoa);
-	bool add = ev == BCACHE_ADD || ev == BCACHE_ADOPT || ev == BCACHE_UPDATE;
+	bool add = ev == BCACHE_ADD || ev == BCACHE_ADOPT;
 
 	if (ev == BCACHE_UPDATE)
 		return; /* a new CoA: the link already sends the HoA's packets here */
@@ -697,7 +686,7 @@ void
 ndisc_print_ha_list(struct ndisc *nd, FILE *out, bool json)
 {
 	struct ndisc_pref hs[CONF_LIST_MAX + NDISC_HA_MAX];
-	uint64_t now = ndisc_now_ms();
+	uint64_t now = clock_ms();
 	size_t n, i, j;
 	char a[INET6_ADDRSTRLEN], l[INET6_ADDRSTRLEN];
 

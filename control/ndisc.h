@@ -46,8 +46,8 @@ int ndisc_timer_fd(const struct ndisc *nd); /**< the next unsolicited RA */
 void ndisc_input(struct ndisc *nd);
 void ndisc_timer(struct ndisc *nd);
 
-/** The binding cache's hook: proxy entries and the unsolicited NA. */
-void ndisc_binding(void *nd, enum bcache_event ev, const struct bt_binding *b);
+/** A binding changed: proxy entries follow, and a new one is announced. */
+void ndisc_binding(struct ndisc *nd, enum bcache_event ev, const struct bt_binding *b);
 
 /** sig_link_ops.dad_start. */
 void ndisc_dad_start(void *nd, const struct in6_addr *a, bool ll);

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 
 #include "icmp6.h"
+#include "clock.h"
 #include "log.h"
 
 #define SIG_DAD_MAX	1024 /* BUs waiting for DAD at once */
@@ -204,42 +205,15 @@ sig_dad_find(struct sig *s, const struct in6_addr *hoa)
 	return NULL;
 }
 
-static uint64_t
-sig_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-/* Start DAD for the BU @p m; its BA waits for the verdict. */
+/* Start DAD for the BU @p m (the queue has room); its BA waits for the verdict. */
 static void
-sig_dad_start(struct sig *s, const struct mh_msg *m, const uint8_t eth_src[6],
-	      const struct ha_decision *d)
+sig_dad_start(struct sig *s, const struct mh_msg *m, const uint8_t eth_src[6])
 {
-	struct sig_dad *e;
+	struct sig_dad *e = &s->dad[(s->dad_head + s->dad_n++) % SIG_DAD_MAX];
 
-	if (s->dad_n == SIG_DAD_MAX) {
-		struct mh_ba ba = d->ba;
-
-		/* No room to wait: Insufficient resources, retry later. */
-		s->n.dad_queue_full++;
-		memset(&ba, 0, sizeof(ba));
-		ba.src = m->dst;
-		ba.dst = m->src;
-		ba.hoa = m->hoa;
-		ba.rh2 = memcmp(&m->src, &m->hoa, sizeof(m->src)) != 0;
-		ba.status = HA_NO_RESOURCES;
-		ba.seq = m->seq;
-		ba.hop_limit = SIG_HOP_LIMIT;
-		sig_send_ba(s, &ba, eth_src);
-		return;
-	}
-	e = &s->dad[(s->dad_head + s->dad_n++) % SIG_DAD_MAX];
 	e->msg = *m;
 	memcpy(e->eth_src, eth_src, 6);
-	e->start_ms = sig_now_ms();
+	e->start_ms = clock_ms();
 	e->conflict = false;
 	s->n.dad_started++;
 	if (s->ops != NULL && s->ops->dad_start != NULL)
@@ -262,7 +236,7 @@ sig_act(struct sig *s, const struct mh_msg *m, const struct ha_decision *d,
 	ba = d->ba;
 	switch (d->op) {
 	case HA_OP_DAD:
-		sig_dad_start(s, m, eth_src, d);
+		sig_dad_start(s, m, eth_src);
 		return;
 	case HA_OP_UPSERT:
 		id = bcache_put(s->bc, &d->binding);
@@ -308,6 +282,13 @@ sig_decide(struct sig *s, const struct mh_msg *m, enum ha_dad dad, const uint8_t
 			in.dad = HA_DAD_RUNNING;
 	}
 	ha_bu(&s->cfg, &in, &d);
+	if (d.op == HA_OP_DAD && s->dad_n == SIG_DAD_MAX) {
+		/* No room to wait for DAD: Insufficient resources, as for a
+		 * full table; the mobile node retries later. */
+		s->n.dad_queue_full++;
+		in.table_full = true;
+		ha_bu(&s->cfg, &in, &d);
+	}
 	sig_act(s, m, &d, eth_src);
 }
 

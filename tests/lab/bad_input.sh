@@ -26,21 +26,7 @@ link_add ha veth-home home eth0
 link_add ha veth-foreign coa eth0
 on ha sysctl -qw net.ipv6.conf.all.forwarding=1
 
-cat >"$tmp/ha.yaml" <<EOF
-node: {role: ha, name: lab}
-shm: {name: $lab, max_bindings: 64}
-control: {socket: $tmp/ctl.sock}
-dataplane:
-  lcores: "0-1"
-  eal_args: ["--no-huge", "-m", "512", "--no-telemetry"]
-  poll_mode: adaptive
-  ports:
-    - {name: home, device: "af_packet:veth-home", tap: ha-home}
-    - {name: foreign, device: "af_packet:veth-foreign", tap: ha-foreign}
-home_agent:
-  interface: ha-home
-  addresses: [2001:db8::1/64]
-  home_prefixes: [2001:db8::/64]
+ha_config "$tmp/ha.yaml" 64 home foreign <<'EOF'
   max_binding_lifetime: 3600
   ra: {enabled: true, min_interval: 5, max_interval: 10, lifetime: 600}
 EOF

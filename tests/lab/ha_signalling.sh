@@ -26,22 +26,7 @@ link_add ha veth-core cn eth0
 link_add ha veth-foreign coa eth0
 on ha sysctl -qw net.ipv6.conf.all.forwarding=1
 
-cat >"$tmp/ha.yaml" <<EOF
-node: {role: ha, name: lab}
-shm: {name: $lab, max_bindings: 1024}
-control: {socket: $tmp/ctl.sock}
-dataplane:
-  lcores: "0-1"
-  eal_args: ["--no-huge", "-m", "512", "--no-telemetry"]
-  poll_mode: adaptive
-  ports:
-    - {name: home, device: "af_packet:veth-home", tap: ha-home}
-    - {name: core, device: "af_packet:veth-core", tap: ha-core}
-    - {name: foreign, device: "af_packet:veth-foreign", tap: ha-foreign}
-home_agent:
-  interface: ha-home
-  addresses: [2001:db8::1/64]
-  home_prefixes: [2001:db8::/64]
+ha_config "$tmp/ha.yaml" 1024 home core foreign <<'EOF'
   max_binding_lifetime: 3600
   preference: 7
   ra: {enabled: true, min_interval: 1, max_interval: 2, lifetime: 600}

@@ -121,6 +121,35 @@ start_bg() {
 	pids+=($!)
 }
 
+# ha_config FILE MAX_BINDINGS PORT...: the lab HA's configuration in FILE, one
+# af_packet port per name (veth-NAME, its tap ha-NAME), home link ha-home with
+# 2001:db8::1/64; more home_agent keys, indented by two, come on stdin.
+ha_config() {
+	local f=$1 max=$2 p
+	shift 2
+	{
+		cat <<EOF
+node: {role: ha, name: lab}
+shm: {name: $lab, max_bindings: $max}
+control: {socket: $tmp/ctl.sock}
+dataplane:
+  lcores: "0-1"
+  # 512 MB: every fib snapshot is a 64 MiB rte_lpm6 and a rebuild holds two.
+  eal_args: ["--no-huge", "-m", "512", "--no-telemetry"]
+  poll_mode: adaptive
+  ports:
+EOF
+		for p; do echo "    - {name: $p, device: \"af_packet:veth-$p\", tap: ha-$p}"; done
+		cat <<EOF
+home_agent:
+  interface: ha-home
+  addresses: [2001:db8::1/64]
+  home_prefixes: [2001:db8::/64]
+EOF
+		cat
+	} >"$f"
+}
+
 # start_cp NS CONFIG: mip6ha-cp, up once its control socket is.
 start_cp() {
 	local sock

@@ -87,10 +87,11 @@ static struct conf conf;
 static int events[BCACHE_ADOPT + 1];
 
 static void
-hook(void *arg, enum bcache_event ev, const struct bt_binding *b)
+hook(void *arg, enum bcache_event ev, uint32_t id, const struct bt_binding *b)
 {
 	(void)arg;
 	(void)b;
+	assert_true(id > 0);
 	events[ev]++;
 }
 
