@@ -17,6 +17,7 @@ struct bcache {
 	uint32_t max_lifetime;
 	bcache_hook_fn *hook;
 	void *hook_arg;
+	uint32_t replay_next; /* the next id bcache_replay_step() visits; 0: none */
 };
 
 static int
@@ -83,17 +84,30 @@ bcache_tell(struct bcache *bc, enum bcache_event ev, uint32_t id, const struct b
 		bc->hook(bc->hook_arg, ev, id, b);
 }
 
-static int
-bcache_replay_one(uint32_t id, const struct bt_binding *b, void *arg)
-{
-	bcache_tell(arg, BCACHE_ADOPT, id, b);
-	return 0;
-}
-
 void
 bcache_replay(struct bcache *bc)
 {
-	bt_iterate(bc->bt, bcache_replay_one, bc);
+	bc->replay_next = 1;
+}
+
+bool
+bcache_replay_step(struct bcache *bc, unsigned int budget)
+{
+	uint32_t cap = bt_capacity(bc->bt), visits = budget * 16;
+	struct bt_binding b;
+
+	/* Ids are visited in order: a binding written meanwhile had its own
+	 * event; one deleted meanwhile is simply not found. */
+	while (bc->replay_next != 0 && budget > 0 && visits-- > 0) {
+		uint32_t id = bc->replay_next;
+
+		bc->replay_next = id < cap ? id + 1 : 0;
+		if (bt_get(bc->bt, id, &b) == 0) {
+			bcache_tell(bc, BCACHE_ADOPT, id, &b);
+			budget--;
+		}
+	}
+	return bc->replay_next != 0;
 }
 
 int64_t

@@ -38,8 +38,14 @@ struct bcache *bcache_open(const struct conf *c, char *err, size_t errlen);
 void bcache_close(struct bcache *bc);
 
 void bcache_set_hook(struct bcache *bc, bcache_hook_fn *fn, void *arg);
-/** Call the hook with BCACHE_ADOPT for every binding in the table. */
+/**
+ * Start calling the hook with BCACHE_ADOPT for every binding in the table, in
+ * steps, so that a restart with a million bindings answers BUs at once while
+ * their proxy entries are put back.
+ */
 void bcache_replay(struct bcache *bc);
+/** Replay up to @p budget bindings. @return true while some are left. */
+bool bcache_replay_step(struct bcache *bc, unsigned int budget);
 
 /**
  * Write @p b as it is (lifetime, expiry, sequence number, flags) and arm its

@@ -31,6 +31,7 @@
 
 #define CP_DEFAULT_CONFIG "/etc/mip6ha/mip6ha.yaml"
 #define EXIT_CONFIG	  2
+#define CP_REPLAY_STEP	  256 /* adopted bindings' proxy entries per loop pass */
 
 static const char cp_usage[] =
 	"Usage: mip6ha-cp [-d] [-s] [-c FILE]\n"
@@ -108,6 +109,7 @@ struct cp {
 	 * when each binding was made (ids are reused). */
 	struct stats *stats;
 	uint64_t (*base)[4];
+	uint64_t replay_start_ms; /* proxy entries being replayed since; 0: not */
 };
 
 /* The dataplane's stats object, (re)attached when it is there. */
@@ -247,8 +249,10 @@ cp_links(struct cp *cp)
 			cp_watch(cp, ndisc_fd(cp->nd));
 			cp_watch(cp, ndisc_timer_fd(cp->nd));
 			cp->ctl.ha_list = cp_print_ha_list;
-			/* Proxy entries for every binding, on this (new) interface. */
+			/* Proxy entries for every binding, on this (new)
+			 * interface: in steps between BUs (cp_loop). */
 			bcache_replay(cp->bc);
+			cp->replay_start_ms = clock_ms();
 			log_info("home link %s: %s", cp->c->home_agent.interface,
 				 cp->c->home_agent.ra.enabled ? "advertising"
 							      : "router advertisements off");
@@ -314,12 +318,20 @@ cp_loop(struct cp *cp)
 		/* Expiry is in whole seconds; DAD probes end on the millisecond. */
 		sig_tick(cp->sig, clock_ms());
 		timeout = sig_dad_timeout_ms(cp->sig, clock_ms());
+		if (cp->replay_start_ms != 0)
+			timeout = 0;
 		n = epoll_wait(cp->ep, evs, 16, timeout);
 		if (n < 0 && errno != EINTR)
 			fatal("epoll_wait");
 		for (i = 0; i < n; i++)
 			if (!cp_event(cp, evs[i].data.fd))
 				goto out;
+		if (cp->replay_start_ms != 0 && !bcache_replay_step(cp->bc, CP_REPLAY_STEP)) {
+			log_info("proxy entries for the %u bindings in the table: done in %llu ms",
+				 bt_count(bcache_table(cp->bc)),
+				 (unsigned long long)(clock_ms() - cp->replay_start_ms));
+			cp->replay_start_ms = 0;
+		}
 	}
 out:
 	close(cp->tick);

@@ -139,6 +139,13 @@ test_adoption(void **state)
 	assert_true(bcache_adopted(bc));
 	bcache_set_hook(bc, hook, NULL);
 	bcache_replay(bc);
+	assert_int_equal(events[BCACHE_ADOPT], 0); /* in steps, from the loop */
+	assert_true(bcache_replay_step(bc, 2));
+	assert_int_equal(events[BCACHE_ADOPT], 2);
+	while (bcache_replay_step(bc, 2))
+		;
+	assert_int_equal(events[BCACHE_ADOPT], 3);
+	assert_false(bcache_replay_step(bc, 2)); /* done: nothing twice */
 	assert_int_equal(events[BCACHE_ADOPT], 3);
 	assert_int_equal(bcache_timers(bc), 3);
 	/* The one that ran out while nobody watched goes at the first tick. */
