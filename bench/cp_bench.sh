@@ -74,7 +74,14 @@ sleep 1
 on coa taskset -c 0 "$BUILD/bench/bench_cp_gen" eth0 "$ha_mac" 2001:db8::1 2001:db8:2::5 \
 	"$lab" "$N" run | tee "$tmp/run.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { lab_logs; exit 1; }
-"$BUILD/control/mip6ha" -c "$cfg" stats >"$tmp/stats.txt"
+echo "mip6ha-cp's signalling counters (mip6ha stats), zeros left out:"
+"$BUILD/control/mip6ha" -c "$cfg" stats | sed -n '/^signalling/,/^[a-z]/p' |
+	grep -v '^[a-z]' | awk '$NF != 0' | sed 's/^/ /'
+if [ "$DP" = 1 ]; then
+	echo "kernel drops on the signalling tap (mip6ha-cp -> mip6ha-dp):" \
+		"$(on ha cat /sys/class/net/mip6ha-sig/statistics/tx_dropped)," \
+		"on the generator's link: $(on coa cat /sys/class/net/eth0/statistics/rx_dropped)"
+fi
 
 echo "== adoption: $ADOPT bindings in the table, mip6ha-cp restarted"
 kill "$cp_pid" && wait "$cp_pid"

@@ -1157,6 +1157,7 @@ static const struct field shm_fields[] = {
 static const struct field control_fields[] = {
 	F_STR(struct conf, "socket", control.socket, FL_NONEMPTY, REQ_NO),
 	F_ENUM(struct conf, "log_level", control.log_level, log_level_names, REQ_NO),
+	F_UINT(struct conf, "busy_poll_us", control.busy_poll_us, 0, 100000, REQ_NO),
 	F_ENDPOINT(struct conf, "vty", control.vty),
 	F_ENDPOINT(struct conf, "metrics", control.metrics),
 	{0},
@@ -1285,6 +1286,7 @@ conf_defaults(struct conf *c)
 	c->shm.max_bindings = 1048576;
 	strcpy(c->control.socket, "/run/mip6ha/mip6ha.sock");
 	c->control.log_level = CONF_LOG_INFO;
+	c->control.busy_poll_us = 200;
 	c->dataplane.enabled = true;
 	c->dataplane.mirror_kernel = true;
 	strcpy(c->dataplane.lcores, "0-1");

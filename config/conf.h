@@ -92,6 +92,7 @@ struct conf {
 	struct {
 		char socket[CONF_PATH_MAX]; /**< default /run/mip6ha/mip6ha.sock */
 		enum conf_log_level log_level;
+		uint32_t busy_poll_us; /**< default 200, 0 .. 100000 */
 		struct conf_endpoint vty;
 		struct conf_endpoint metrics;
 	} control;

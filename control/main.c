@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@
 
 #define CP_DEFAULT_CONFIG "/etc/mip6ha/mip6ha.yaml"
 #define EXIT_CONFIG	  2
-#define CP_REPLAY_STEP	  256 /* adopted bindings' proxy entries per loop pass */
+#define CP_REPLAY_STEP	  32 /* adopted bindings' proxy entries per loop pass */
 
 static const char cp_usage[] =
 	"Usage: mip6ha-cp [-d] [-s] [-c FILE]\n"
@@ -303,6 +304,7 @@ cp_loop(struct cp *cp)
 {
 	struct itimerspec sec = {.it_interval = {.tv_sec = 1}, .it_value = {.tv_sec = 1}};
 	struct epoll_event evs[16];
+	uint64_t busy_until = 0; /* clock_us() until which we poll, not sleep */
 	int i, n, timeout;
 
 	cp->ep = epoll_create1(EPOLL_CLOEXEC);
@@ -318,14 +320,22 @@ cp_loop(struct cp *cp)
 		/* Expiry is in whole seconds; DAD probes end on the millisecond. */
 		sig_tick(cp->sig, clock_ms());
 		timeout = sig_dad_timeout_ms(cp->sig, clock_ms());
-		if (cp->replay_start_ms != 0)
+		if (cp->replay_start_ms != 0 || (busy_until != 0 && clock_us() < busy_until))
 			timeout = 0;
+		else
+			busy_until = 0;
 		n = epoll_wait(cp->ep, evs, 16, timeout);
 		if (n < 0 && errno != EINTR)
 			fatal("epoll_wait");
-		for (i = 0; i < n; i++)
+		if (n == 0 && busy_until != 0)
+			sched_yield(); /* the dataplane worker may share this CPU */
+		for (i = 0; i < n; i++) {
+			if (cp->sig_open && evs[i].data.fd == sig_fd(cp->sig) &&
+			    cp->c->control.busy_poll_us > 0)
+				busy_until = clock_us() + cp->c->control.busy_poll_us;
 			if (!cp_event(cp, evs[i].data.fd))
 				goto out;
+		}
 		if (cp->replay_start_ms != 0 && !bcache_replay_step(cp->bc, CP_REPLAY_STEP)) {
 			log_info("proxy entries for the %u bindings in the table: done in %llu ms",
 				 bt_count(bcache_table(cp->bc)),
