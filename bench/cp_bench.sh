@@ -42,6 +42,7 @@ EOF
 # lcores 0-1 with the main lcore on CPU 0: the worker runs on CPU 1.
 sed -i 's/"--no-telemetry"\]/"--no-telemetry", "--main-lcore", "'"${CP_BENCH_DP_MAIN:-0}"'"]/' "$tmp/ha.yaml"
 sed -i 's|^control: {socket: \(.*\)}$|control: {socket: \1, log_level: warn}|' "$tmp/ha.yaml"
+sed -i "s/poll_mode: adaptive/poll_mode: ${CP_BENCH_POLL:-adaptive}/" "$tmp/ha.yaml"
 [ "$DP" = 1 ] || sed -i 's/^dataplane:$/dataplane:\n  enabled: false/' "$tmp/ha.yaml"
 
 start_cp_bench() {

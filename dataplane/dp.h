@@ -140,6 +140,7 @@ struct dp_lcore {
 	uint64_t icmp_last_tsc;
 	struct dp_cache_ent *cache;
 	struct dp_nh_ent *nhc; /**< next-hop cache for routed and decapsulated traffic */
+	bool sig_sent;	       /**< a Mobility Header went to mip6ha-cp in this loop */
 	struct dp_txq txq[DP_PORTS_MAX];
 };
 

@@ -31,6 +31,7 @@
 #define DP_IDLE_SLEEP	1024
 #define DP_SLEEP_MAX_US 200
 #define DP_TAP_POLL_US	50
+#define DP_SIG_POLL_US	1000 /* the signalling tap on every loop this long after a BU */
 
 enum dp_meta_flag {
 	DP_M_HBH = 1u << 0,
@@ -946,6 +947,7 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 		}
 		if (mt->nh == DP_NH_MH) {
 			dp_event(lc, DP_EV_PUNT_SIG);
+			lc->sig_sent = true;
 			dp_tx(lc, lc->dp->sig, m);
 			return;
 		}
@@ -956,6 +958,7 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 	}
 	if (mt->nh == DP_NH_MH) {
 		dp_event(lc, DP_EV_PUNT_SIG);
+		lc->sig_sent = true;
 		dp_tx(lc, lc->dp->sig, m);
 		return;
 	}
@@ -1250,6 +1253,7 @@ dp_worker_main(void *arg)
 	struct dp *dp = lc->dp;
 	struct rte_mbuf *pkts[DP_BURST];
 	uint64_t tap_tsc = 0, now = 0, tap_gap = dp->tsc_hz / 1000000 * DP_TAP_POLL_US;
+	uint64_t sig_until = 0, sig_gap = dp->tsc_hz / 1000000 * DP_SIG_POLL_US;
 	unsigned int idle = 0, r;
 	bool got_prev = false, poll_taps;
 
@@ -1276,8 +1280,11 @@ dp_worker_main(void *arg)
 
 			/* A tap read is a system call: under load, taps are polled every
 			 * DP_TAP_POLL_US only, so the exception path costs the fast path
-			 * nothing while still answering ND and ICMP within that time. */
-			if (dp->ports[p].kind != DP_PORT_DATA && !poll_taps)
+			 * nothing while still answering ND and ICMP within that time.
+			 * The signalling tap is polled on every loop while a BA may be
+			 * on its way back: a BU's answer does not wait for the gap. */
+			if (dp->ports[p].kind != DP_PORT_DATA && !poll_taps &&
+			    !(dp->ports[p].kind == DP_PORT_SIG && now < sig_until))
 				continue;
 			n = rte_eth_rx_burst(dp->ports[p].port_id, lc->rx[r].queue, pkts, DP_BURST);
 			if (n == 0)
@@ -1289,6 +1296,10 @@ dp_worker_main(void *arg)
 			dp_lcore_flush(lc);
 			now = rte_rdtsc();
 			dp_hist(lc, now - t0);
+		}
+		if (lc->sig_sent) {
+			sig_until = now + sig_gap;
+			lc->sig_sent = false;
 		}
 		stats_add(&lc->st->loops, 1);
 		rte_rcu_qsbr_quiescent(dp->rcu, lc->widx);
