@@ -44,7 +44,7 @@
 #define GEN_PROBES	  1000
 #define GEN_PROBE_TIMEOUT 1000000000ull
 #define GEN_SETTLE_S	  3
-#define GEN_TICK_NS	  20000ull /* send at least every 20 us */
+#define GEN_TICK_NS	  20000ull /* a batch at least every 20 us */
 #define GEN_BU_LEN	  (14 + 40 + 24 + 40)
 
 struct gen {
