@@ -16,7 +16,10 @@
 # Environment: CP_BENCH_N mobile nodes (10000), CP_BENCH_ADOPT bindings for the
 # restart (1000000), CP_BENCH_DP=0 for mip6ha-cp alone on the generator's link
 # (what the dataplane's exception path adds), CP_BENCH_DP_MAIN=1 to put the
-# dataplane's worker on the generator's CPU instead.
+# dataplane's worker on the generator's CPU instead, CP_BENCH_CP_CPU=0 to put
+# mip6ha-cp there, CP_BENCH_POLL=busy for the dataplane's busy polling (all
+# three were worse on 2 vCPUs), CP_BENCH_LAT_RATE to time the BAs at another
+# rate than half the maximum.
 set -u
 BUILD=$1 ROOT=$2
 . "$ROOT/tests/lab/lib.sh"
@@ -46,7 +49,7 @@ sed -i "s/poll_mode: adaptive/poll_mode: ${CP_BENCH_POLL:-adaptive}/" "$tmp/ha.y
 [ "$DP" = 1 ] || sed -i 's/^dataplane:$/dataplane:\n  enabled: false/' "$tmp/ha.yaml"
 
 start_cp_bench() {
-	start_bg ha "$tmp/cp.log" taskset -c 1 "$BUILD/control/mip6ha-cp" -c "$tmp/ha.yaml"
+	start_bg ha "$tmp/cp.log" taskset -c "${CP_BENCH_CP_CPU:-1}" "$BUILD/control/mip6ha-cp" -c "$tmp/ha.yaml"
 	cp_pid=$!
 }
 start_cp_bench
