@@ -222,6 +222,21 @@ icmp6_mpa(uint16_t id, const struct icmp6_prefix *p, size_t n, uint8_t *buf, siz
 }
 
 size_t
+icmp6_mpa_packet(const struct in6_addr *src, const struct in6_addr *coa, const struct in6_addr *hoa,
+		 uint16_t id, const struct icmp6_prefix *p, size_t n, uint8_t hop_limit,
+		 uint8_t *buf, size_t cap)
+{
+	size_t hdr = MH_IPV6_HDR + MH_RH2_HDR, plen;
+
+	if (cap < hdr || (plen = icmp6_mpa(id, p, n, buf + hdr, cap - hdr)) == 0)
+		return 0;
+	mh_ipv6_rh2(buf, src, coa, hoa, ICMP6_NH, plen, hop_limit);
+	/* The pseudo-header's destination is the final one: the Home Address. */
+	icmp6_put16(buf + hdr + 2, mh_csum(src, hoa, ICMP6_NH, buf + hdr, plen));
+	return hdr + plen;
+}
+
+size_t
 icmp6_param_problem(const struct in6_addr *src, const struct in6_addr *dst, uint8_t code,
 		    uint32_t ptr, const uint8_t *inv, size_t inv_len, uint8_t hop_limit,
 		    uint8_t *buf, size_t cap)

@@ -48,6 +48,8 @@ enum icmp6_nd_opt {
 #define ICMP6_MIN_MTU	    1280
 #define ICMP6_DHAAD_MAX	    77 /**< addresses in a reply that fits 1280 bytes */
 #define ICMP6_RA_PREFIX_MAX 16
+#define ICMP6_PIO_VALID	    86400 /**< prefix lifetimes we advertise (radvd's defaults) */
+#define ICMP6_PIO_PREFERRED 14400
 
 /** A prefix to advertise, with the Router Address flag's full address. */
 struct icmp6_prefix {
@@ -104,6 +106,15 @@ size_t icmp6_dhaad_rep(uint16_t id, const struct in6_addr *addrs, size_t n, uint
 
 /** The ICMPv6 body of a Mobile Prefix Advertisement (RFC 6275 §6.8). */
 size_t icmp6_mpa(uint16_t id, const struct icmp6_prefix *p, size_t n, uint8_t *buf, size_t cap);
+
+/**
+ * A whole IPv6 packet: that advertisement from @p src to the mobile node's
+ * care-of address @p coa with a type 2 routing header carrying @p hoa
+ * (RFC 6275 §10.6.2), checksummed. @return its length, 0 if @p cap is short.
+ */
+size_t icmp6_mpa_packet(const struct in6_addr *src, const struct in6_addr *coa,
+			const struct in6_addr *hoa, uint16_t id, const struct icmp6_prefix *p,
+			size_t n, uint8_t hop_limit, uint8_t *buf, size_t cap);
 
 /**
  * A whole IPv6 packet: Parameter Problem code @p code pointing at @p ptr of

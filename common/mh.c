@@ -11,6 +11,7 @@
 #define MH_NH_ROUTING 43
 #define MH_NH_FRAG    44
 #define MH_NH_DSTOPT  60
+#define MH_NH_ICMPV6  58
 #define MH_EXT_MAX    8
 #define MH_BA_LEN     16 /**< BA (12) + PadN(2) or Binding Refresh Advice (4) */
 #define MH_BE_LEN     24
@@ -85,15 +86,16 @@ mh_dstopt(const uint8_t *o, size_t hlen, struct mh_msg *m)
 	return MH_OK;
 }
 
-/* The extension headers before the Mobility Header: @return its offset, or 0. */
+/* The extension headers before the upper layer @p upper (the Mobility Header
+ * or ICMPv6): @return its offset, or 0. */
 static size_t
-mh_walk(const uint8_t *pkt, size_t len, struct mh_msg *m, struct in6_addr *final_dst)
+mh_walk(const uint8_t *pkt, size_t len, struct mh_msg *m, struct in6_addr *final_dst, uint8_t upper)
 {
 	size_t off = MH_IPV6_HDR, hlen;
 	uint8_t nh = pkt[6];
 	int n;
 
-	for (n = 0; n < MH_EXT_MAX && nh != MH_PROTO; n++) {
+	for (n = 0; n < MH_EXT_MAX && nh != upper; n++) {
 		if (off + 8 > len)
 			return 0;
 		hlen = ((size_t)pkt[off + 1] + 1) * 8;
@@ -124,7 +126,7 @@ mh_walk(const uint8_t *pkt, size_t len, struct mh_msg *m, struct in6_addr *final
 		nh = pkt[off];
 		off += hlen;
 	}
-	return nh == MH_PROTO ? off : 0;
+	return nh == upper ? off : 0;
 }
 
 /* Minimum Header Len per type (RFC 6275 §6.1.2 - §6.1.9). */
@@ -219,7 +221,7 @@ mh_decode(const uint8_t *pkt, size_t len, struct mh_msg *m)
 	memcpy(&m->src, pkt + 8, 16);
 	memcpy(&m->dst, pkt + 24, 16);
 	final_dst = m->dst;
-	off = mh_walk(pkt, len, m, &final_dst);
+	off = mh_walk(pkt, len, m, &final_dst, MH_PROTO);
 	if (off == 0 || off + 8 > len)
 		return MH_ERR_DISCARD;
 	mh = pkt + off;
@@ -254,6 +256,38 @@ mh_decode(const uint8_t *pkt, size_t len, struct mh_msg *m)
 	return mh_options(mh, m);
 }
 
+bool
+mh_decode_mps(const uint8_t *pkt, size_t len, struct mh_msg *m, uint16_t *id)
+{
+	struct in6_addr final_dst;
+	const uint8_t *icmp;
+	size_t off, plen;
+
+	memset(m, 0, sizeof(*m));
+	if (len < MH_IPV6_HDR || (pkt[0] >> 4) != 6)
+		return false;
+	plen = mh_get16(pkt + 4);
+	if (plen == 0 || MH_IPV6_HDR + plen > len)
+		return false;
+	len = MH_IPV6_HDR + plen;
+	memcpy(&m->src, pkt + 8, 16);
+	memcpy(&m->dst, pkt + 24, 16);
+	final_dst = m->dst;
+	off = mh_walk(pkt, len, m, &final_dst, MH_NH_ICMPV6);
+	/* Type 146, code 0, 8 bytes at least (RFC 6275 §6.7); Reserved is
+	 * not checked (matrix N9: a non-zero one still gets an answer). */
+	if (off == 0 || off + 8 > len || pkt[off] != 146 || pkt[off + 1] != 0)
+		return false;
+	icmp = pkt + off;
+	m->hoa = m->has_hao ? m->hoa : m->src;
+	/* RFC 6275 §6.3: upper layers see the Home Address as the source. */
+	if (mh_csum(&m->hoa, &final_dst, MH_NH_ICMPV6, icmp, len - off) != 0)
+		return false;
+	m->coa = m->src;
+	*id = mh_get16(icmp + 4);
+	return true;
+}
+
 static void
 mh_ipv6(uint8_t *p, const struct in6_addr *src, const struct in6_addr *dst, uint8_t nh,
 	uint16_t plen, uint8_t hop_limit)
@@ -268,6 +302,27 @@ mh_ipv6(uint8_t *p, const struct in6_addr *src, const struct in6_addr *dst, uint
 }
 
 size_t
+mh_ipv6_rh2(uint8_t *buf, const struct in6_addr *src, const struct in6_addr *dst,
+	    const struct in6_addr *hoa, uint8_t nh, size_t upper_len, uint8_t hop_limit)
+{
+	size_t rh = hoa != NULL ? MH_RH2_HDR : 0;
+
+	mh_ipv6(buf, src, dst, hoa != NULL ? MH_NH_ROUTING : nh, (uint16_t)(rh + upper_len),
+		hop_limit);
+	if (hoa != NULL) {
+		uint8_t *r = buf + MH_IPV6_HDR;
+
+		memset(r, 0, MH_RH2_HDR);
+		r[0] = nh;
+		r[1] = 2;
+		r[2] = 2;
+		r[3] = 1; /* Segments Left */
+		memcpy(r + 8, hoa, 16);
+	}
+	return MH_IPV6_HDR + rh;
+}
+
+size_t
 mh_ba_encode(const struct mh_ba *ba, uint8_t *buf, size_t cap)
 {
 	size_t rh = ba->rh2 ? MH_RH2_HDR : 0, total = MH_IPV6_HDR + rh + MH_BA_LEN;
@@ -275,18 +330,8 @@ mh_ba_encode(const struct mh_ba *ba, uint8_t *buf, size_t cap)
 
 	if (cap < total)
 		return 0;
-	mh_ipv6(buf, &ba->src, &ba->dst, ba->rh2 ? MH_NH_ROUTING : MH_PROTO,
-		(uint16_t)(rh + MH_BA_LEN), ba->hop_limit);
-	if (ba->rh2) {
-		uint8_t *r = buf + MH_IPV6_HDR;
-
-		memset(r, 0, MH_RH2_HDR);
-		r[0] = MH_PROTO;
-		r[1] = 2;
-		r[2] = 2;
-		r[3] = 1; /* Segments Left */
-		memcpy(r + 8, &ba->hoa, 16);
-	}
+	mh_ipv6_rh2(buf, &ba->src, &ba->dst, ba->rh2 ? &ba->hoa : NULL, MH_PROTO, MH_BA_LEN,
+		    ba->hop_limit);
 	memset(mh, 0, MH_BA_LEN);
 	mh[0] = MH_NO_NEXT;
 	mh[1] = MH_BA_LEN / 8 - 1;

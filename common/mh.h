@@ -115,6 +115,24 @@ struct mh_msg {
  */
 enum mh_err mh_decode(const uint8_t *pkt, size_t len, struct mh_msg *m);
 
+/**
+ * Decode @p pkt as a Mobile Prefix Solicitation (ICMPv6 146, RFC 6275 §6.7)
+ * behind the same extension headers mh_decode() walks: fills src, dst, hoa
+ * (the Home Address option's, else src), has_hao and coa (src) of @p m and
+ * the Identifier. The checksum's pseudo-header takes the Home Address.
+ * @return false when it is not a well-formed MPS.
+ */
+bool mh_decode_mps(const uint8_t *pkt, size_t len, struct mh_msg *m, uint16_t *id);
+
+/**
+ * An IPv6 header from @p src to @p dst whose upper layer @p nh has
+ * @p upper_len bytes, with a type 2 routing header carrying @p hoa first when
+ * @p hoa is not NULL (RFC 6275 §6.4). @p buf needs MH_IPV6_HDR +
+ * MH_RH2_HDR bytes. @return the headers' length (where the upper layer goes).
+ */
+size_t mh_ipv6_rh2(uint8_t *buf, const struct in6_addr *src, const struct in6_addr *dst,
+		   const struct in6_addr *hoa, uint8_t nh, size_t upper_len, uint8_t hop_limit);
+
 /** RFC 6275 §9.5.1: is @p seq newer than @p last, modulo 2^16? */
 static inline bool
 mh_seq_newer(uint16_t seq, uint16_t last)

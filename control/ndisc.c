@@ -25,9 +25,7 @@
 #include "log.h"
 #include "pkt.h"
 
-#define NDISC_HA_MAX	  128	/* other home agents remembered (a DHAAD reply lists 77) */
-#define NDISC_VALID	  86400 /* prefix lifetimes advertised (radvd's defaults) */
-#define NDISC_PREFERRED	  14400
+#define NDISC_HA_MAX	  128 /* other home agents remembered (a DHAAD reply lists 77) */
 #define NDISC_FIRST_RA_MS 500
 
 /* Counters, X-macro: fields and names from one list. */
@@ -348,8 +346,8 @@ ndisc_send_ra(struct ndisc *nd, const struct in6_addr *dst)
 		o->addr = own != NULL ? *own : p->addr;
 		o->len = p->len;
 		o->flags = (uint8_t)(ICMP6_PIO_L | ICMP6_PIO_A | (own != NULL ? ICMP6_PIO_R : 0));
-		o->valid = NDISC_VALID;
-		o->preferred = NDISC_PREFERRED;
+		o->valid = ICMP6_PIO_VALID;
+		o->preferred = ICMP6_PIO_PREFERRED;
 	}
 	len = icmp6_ra_encode(&ra, buf, sizeof(buf));
 	if (len != 0 && ndisc_send(nd, buf, len, dst != NULL ? dst : &ndisc_all_nodes, NULL,

@@ -292,12 +292,55 @@ sig_decide(struct sig *s, const struct mh_msg *m, enum ha_dad dad, const uint8_t
 	sig_act(s, m, &d, eth_src);
 }
 
+/* RFC 6275 §10.6.2: a Mobile Prefix Solicitation from a mobile node away
+ * (Home Address option) with a home registration gets the home prefixes, as
+ * our Router Advertisements carry them, at its care-of address with a type 2
+ * routing header. Anything else gets nothing (matrix N9). */
+static void
+sig_mps(struct sig *s, const struct mh_msg *m, uint16_t id, const uint8_t eth_src[6])
+{
+	struct icmp6_prefix p[CONF_LIST_MAX];
+	uint8_t buf[MH_IPV6_HDR + MH_RH2_HDR + 8 + 32 * CONF_LIST_MAX], *f;
+	struct bt_binding b;
+	size_t i, j, n = 0, len;
+
+	if (!m->has_hao || bt_lookup(bcache_table(s->bc), &m->hoa, &b) <= 0 ||
+	    !(b.flags & BT_F_HOME)) {
+		s->n.mps_discarded++;
+		return;
+	}
+	s->n.mps_rx++;
+	for (i = 0; i < s->cfg.n_prefixes; i++) {
+		const struct ha_prefix *hp = &s->prefixes[i];
+
+		p[n] = (struct icmp6_prefix){.addr = hp->prefix,
+					     .len = hp->len,
+					     .flags = ICMP6_PIO_L | ICMP6_PIO_A,
+					     .valid = ICMP6_PIO_VALID,
+					     .preferred = ICMP6_PIO_PREFERRED};
+		/* With R set the field holds our whole address, as in our RAs. */
+		for (j = 0; j < s->cfg.n_addrs; j++)
+			if (ha_addr_in_prefix(&s->addrs[j], &hp->prefix, hp->len)) {
+				p[n].addr = s->addrs[j];
+				p[n].flags |= ICMP6_PIO_R;
+				break;
+			}
+		n++;
+	}
+	len = icmp6_mpa_packet(&m->dst, &b.coa, &m->hoa, id, p, n, SIG_HOP_LIMIT, buf, sizeof(buf));
+	if (len == 0 || s->sock == NULL || (f = sig_frame(s, eth_src, len)) == NULL)
+		return;
+	memcpy(f, buf, len);
+	s->n.mpa_tx++;
+}
+
 void
 sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6],
 	   const uint8_t eth_dst[6])
 {
 	struct mh_msg m;
 	enum mh_err e;
+	uint16_t id;
 
 	(void)eth_dst;
 	e = mh_decode(ip, len, &m);
@@ -305,6 +348,10 @@ sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6
 	case MH_OK:
 		break;
 	case MH_ERR_DISCARD:
+		if (mh_decode_mps(ip, len, &m, &id)) {
+			sig_mps(s, &m, id, eth_src);
+			return;
+		}
 		s->n.mh_discarded++;
 		return;
 	case MH_ERR_BE_TYPE:

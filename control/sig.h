@@ -35,7 +35,10 @@
 	X(table_errors)	 /* the table refused a binding the engine accepted */                     \
 	X(dad_started)	 /* Duplicate Address Detection runs */                                    \
 	X(dad_failed)	 /* ... that found the address in use (status 134) */                      \
-	X(dad_queue_full)
+	X(dad_queue_full)                                                                          \
+	X(mps_rx)	 /* Mobile Prefix Solicitations with a Home Address option */              \
+	X(mpa_tx)	 /* Mobile Prefix Advertisements sent */                                   \
+	X(mps_discarded) /* ... from a Home Address with no home registration */
 
 struct sig_counters {
 #define SIG_FIELD(n) uint64_t n;

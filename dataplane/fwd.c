@@ -27,6 +27,7 @@
 #define DP_NH_MH	135
 #define DP_OPT_TEL	4
 #define DP_OPT_HAO	201
+#define DP_ICMP_MPS	146 /* Mobile Prefix Solicitation */
 #define DP_IDLE_SPIN	256
 #define DP_IDLE_SLEEP	1024
 #define DP_SLEEP_MAX_US 200
@@ -929,6 +930,15 @@ dp_decap_burst(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *dec, unsigned 
 	}
 }
 
+static bool
+dp_is_mps(const struct rte_mbuf *m, const struct dp_meta *mt)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_HDR_LEN);
+	uint32_t len = (uint32_t)(ip[4] << 8 | ip[5]) + 40u;
+
+	return mt->l4off < len && ip[mt->l4off] == DP_ICMP_MPS;
+}
+
 /* Not to a bound HoA: the HA's own traffic, signalling, or plain routing. */
 static void
 dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_meta *mt,
@@ -946,6 +956,14 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 			return;
 		}
 		if (mt->nh == DP_NH_MH) {
+			dp_event(lc, DP_EV_PUNT_SIG);
+			lc->sig_sent = true;
+			dp_tx(lc, lc->dp->sig, m);
+			return;
+		}
+		/* A Mobile Prefix Solicitation comes with a Home Address option
+		 * the kernel has no code for (RFC 6275 §6.7): mip6ha-cp answers. */
+		if (mt->nh == DP_NH_ICMPV6 && (mt->flags & DP_M_HAO) && dp_is_mps(m, mt)) {
 			dp_event(lc, DP_EV_PUNT_SIG);
 			lc->sig_sent = true;
 			dp_tx(lc, lc->dp->sig, m);

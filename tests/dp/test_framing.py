@@ -13,7 +13,7 @@ import sys
 from dpharness import (Harness, case, eth_in, payload, tunnelled, HOME, CORE, MAC, TAP, SIG, HA,
                        HA2, R_MAC, K_CORE, HN, HN_MAC, MN_MAC, CN, HOA1, COA1, COA3)
 from scapy.all import (ARP, Ether, IP, IPv6, UDP, Raw, raw, ICMPv6EchoRequest, ICMPv6EchoReply,
-                       ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6ND_RS, ICMPv6NDOptSrcLLAddr,
+                       ICMPv6MPSol, ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6ND_RS, ICMPv6NDOptSrcLLAddr,
                        ICMPv6NDOptUnknown, ICMPv6PacketTooBig, IPv6ExtHdrDestOpt,
                        IPv6ExtHdrRouting, IPv6ExtHdrFragment, HAO,
                        MIP6MH_BU, MIP6MH_BA, MIP6MH_HoT, MIP6OptUnknown)
@@ -296,6 +296,20 @@ def _(c):
     f = c.send(CORE, eth_in(CORE) / IPv6(src=COA1, dst=HA) /
                IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA1)]) / bu(c.tag()))
     return sig_ok(c, f)
+
+
+@case(run, "Mobile Prefix Solicitation with HAO to the HA (RFC 6275 §6.7): to mip6ha-sig unchanged")
+def _(c):
+    f = c.send(CORE, eth_in(CORE) / IPv6(src=COA1, dst=HA) /
+               IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA1)]) / ICMPv6MPSol(id=7) / Raw(c.tag()))
+    return sig_ok(c, f)
+
+
+@case(run, "Mobile Prefix Solicitation without HAO to the HA: to the kernel (matrix N9: no answer)")
+def _(c):
+    f = c.send(CORE, eth_in(CORE) / IPv6(src=COA1, dst=HA) / ICMPv6MPSol(id=7) / Raw(c.tag()))
+    c.expect(events={"punt_tap": 1})
+    return lambda r: rep.eq(c.title, r.take(TAP[CORE], c.tag()), [f])
 
 
 @case(run, "MH: to the second HA address and to a node not bound here: to mip6ha-sig")

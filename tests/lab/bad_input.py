@@ -15,7 +15,8 @@ import subprocess
 import sys
 import time
 
-from scapy.layers.inet6 import (HAO, ICMPv6HAADReply, ICMPv6HAADRequest, ICMPv6ND_NA,
+from scapy.layers.inet6 import (HAO, ICMPv6HAADReply, ICMPv6HAADRequest, ICMPv6MPAdv,
+                                ICMPv6MPSol, ICMPv6ND_NA,
                                 ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6NDOptDstLLAddr,
                                 ICMPv6NDOptHAInfo, ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr,
                                 ICMPv6ParamProblem, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting,
@@ -170,6 +171,22 @@ def mh_raw(hoa, mh_bytes, hao=True):
     return IPv6(bytes(ip) + bytes(mh))
 
 
+def mps(src, hoa=None, res=0):
+    """Send a Mobile Prefix Solicitation (with a Home Address option when hoa
+    is given) and return the Mobile Prefix Advertisements that come back."""
+    pkt = IPv6(src=src, dst=HA)
+    if hoa is not None:
+        pkt = pkt / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)])
+    pkt = pkt / ICMPv6MPSol(id=0x4d50, res=res)
+    sock = rx_socket()
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s.sendto(bytes(pkt), (HA, 0))
+    s.close()
+    got = [p for p in collect(sock, 1.0, lambda p: ICMPv6MPAdv in p) if ICMPv6MPAdv in p]
+    sock.close()
+    return got
+
+
 def foreign():
     hoa = PREFIX + "a1"
     expect("B9", "a first BU with seq 0", bu(hoa, seq=0), "BA 0")
@@ -319,6 +336,13 @@ def foreign():
     result(True if b is None else b["expires_in"] >= 0, "B22",
            "refreshes across the expiry second leave a live binding or none, never a stale one")
     skip("B23", "prefix changes need a configuration reload (SIGHUP, issue 6)")
+    # N9 (from away; the home-link case is in home()).
+    result(not mps(COA, PREFIX + "c9"), "N9", "MPS from a HoA with no home registration ⇒ nothing")
+    expect("N9", "... registered", bu(PREFIX + "c9"), "BA 0")
+    got = mps(COA, PREFIX + "c9", res=0xffff)
+    ok = (len(got) == 1 and got[0][ICMPv6MPAdv].id == 0x4d50 and got[0].dst == COA and
+          IPv6ExtHdrRouting in got[0] and got[0][IPv6ExtHdrRouting].addresses == [PREFIX + "c9"])
+    result(ok, "N9", "MPS with a non-zero Reserved from a registered MN ⇒ MPA to the CoA, RH2 = HoA")
     print(f"# proxied HoAs: {' '.join(sorted(bindings()))}")
     return fails
 
@@ -477,7 +501,7 @@ def home(hamac):
     addrs = got[0][ICMPv6HAADReply].addresses if got else []
     result(bool(addrs) and addrs[0] == PREFIX + "78", "N7", "... most preferred first")
     skip("N8", "DHAAD rate limits are issue 6")
-    skip("N9", "Mobile Prefix Solicitation/Advertisement is not implemented yet (see README)")
+    result(not mps(PREFIX + "50"), "N9", "MPS on the home link without a HAO ⇒ nothing")
     # B24: the mobile node comes home and deregisters from its HoA (no HAO, no RH2).
     sock = rx_socket()
     s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)

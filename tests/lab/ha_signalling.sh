@@ -133,6 +133,14 @@ print(next(b[sys.argv[2]] for b in json.load(sys.stdin)["bindings"] if b["hoa"] 
 check "bc counts 2 packets to the mobile node and 2 from it (104-byte echoes)" \
 	test "$(bc_json $HOA to_mn_pkts) $(bc_json $HOA to_mn_bytes) $(bc_json $HOA from_mn_pkts)" = "2 208 2"
 
+# --- Mobile Prefix Discovery (RFC 6275 §10.6), from the registered MN.
+mn mps eth0 --coa $COA --ha $HA --hoa $HOA --id 4321 >"$tmp/mpa.txt"
+check "MPS: an MPA with the same id, to the CoA, RH2 = HoA" \
+	has "$tmp/mpa.txt" "MPA id 4321 src $HA dst $COA rh2 $HOA flags 0"
+check "... the home prefix with L, A and R, carrying the HA's whole address" \
+	has "$tmp/mpa.txt" "prefix $HA/64 L 1 A 1 R 1 valid 86400 preferred 14400"
+check "... equal byte for byte to Scapy's MPA, checksum included" has "$tmp/mpa.txt" "bytes match"
+
 # --- Sequence numbers, modulo 2^16 (RFC 6275 §9.5.1).
 mn bu eth0 --coa $COA --ha $HA --hoa $HOA --seq 100 --lifetime 100 >"$tmp/ba2.txt"
 check "the same sequence number: 135 with the last accepted (100), binding untouched" \

@@ -16,6 +16,13 @@ what it expects, so nothing here comes from mip6ha's own encoders.
       the answer as above.
   mn.py dhaad IFACE --src A --dst ANYCAST [--id N]
       Send a DHAAD Request (ICMPv6 144) and print "DHAAD id N src S addrs A,B".
+  mn.py mps IFACE --coa A --ha A --hoa A [--id N] [--res N] [--no-hao]
+      Send a Mobile Prefix Solicitation (ICMPv6 146, with the Home Address
+      option unless --no-hao) and print "MPA id N src S dst D rh2 H flags F"
+      then one line per prefix, or "none"; then "bytes match" when the MPA
+      equals, byte for byte (checksum included), the one Scapy builds for the
+      HA's /64 prefix with L, A, R and lifetimes 86400/14400, else "bytes
+      differ" and both in hex.
   mn.py ns IFACE --target A --src A
       Send a Neighbor Solicitation to the target's solicited-node group and
       print the first answer as "na" does.
@@ -34,6 +41,7 @@ import sys
 import time
 
 from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6HAADReply, ICMPv6HAADRequest,
+                                ICMPv6MPAdv, ICMPv6MPSol,
                                 ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_RS,
                                 ICMPv6NDOptAdvInterval, ICMPv6NDOptHAInfo, ICMPv6NDOptPrefixInfo,
                                 ICMPv6NDOptSrcLLAddr, ICMPv6NDOptDstLLAddr, ICMPv6ParamProblem,
@@ -132,6 +140,37 @@ def cmd_bu(args):
             print("bytes match")
         else:
             print(f"bytes differ\n got  {got.hex()}\n want {want.hex()}")
+
+
+def cmd_mps(args):
+    ext = [] if args.no_hao else [IPv6ExtHdrDestOpt(options=[HAO(hoa=args.hoa)])]
+    pkt = IPv6(src=args.coa, dst=args.ha, hlim=64)
+    for e in ext:
+        pkt = pkt / e
+    pkt = pkt / ICMPv6MPSol(id=args.id, res=args.res)
+    sock = rx_socket(args.iface)
+    send_l3(pkt)
+    for f in frames(sock, args.timeout):
+        if ICMPv6MPAdv not in f:
+            continue
+        ip = f[IPv6]
+        mpa = ip[ICMPv6MPAdv]
+        rh2 = ip[IPv6ExtHdrRouting].addresses[0] if IPv6ExtHdrRouting in ip else "none"
+        print(f"MPA id {mpa.id} src {ip.src} dst {ip.dst} rh2 {rh2} flags {int(mpa.flags)}")
+        o = mpa.payload
+        while isinstance(o, ICMPv6NDOptPrefixInfo):
+            print(f"prefix {o.prefix}/{o.prefixlen} L {o.L} A {o.A} R {o.R} "
+                  f"valid {o.validlifetime} preferred {o.preferredlifetime}")
+            o = o.payload
+        want = bytes(IPv6(src=args.ha, dst=args.coa, hlim=64) /
+                     IPv6ExtHdrRouting(type=2, segleft=1, addresses=[args.hoa]) /
+                     ICMPv6MPAdv(id=args.id, flags=0) /
+                     ICMPv6NDOptPrefixInfo(prefixlen=64, L=1, A=1, R=1, validlifetime=86400,
+                                           preferredlifetime=14400, prefix=args.ha))
+        got = bytes(ip)
+        print("bytes match" if got == want else f"bytes differ\n got  {got.hex()}\n want {want.hex()}")
+        return
+    print("none")
 
 
 def cmd_raw(args):
@@ -233,6 +272,15 @@ def main():
     d.add_argument("--dst", required=True)
     d.add_argument("--id", type=int, default=4242)
     d.add_argument("--timeout", type=float, default=3)
+    m = sub.add_parser("mps")
+    m.add_argument("iface")
+    m.add_argument("--coa", required=True)
+    m.add_argument("--ha", required=True)
+    m.add_argument("--hoa", required=True)
+    m.add_argument("--id", type=int, default=4243)
+    m.add_argument("--res", type=int, default=0)
+    m.add_argument("--no-hao", action="store_true")
+    m.add_argument("--timeout", type=float, default=3)
     for name in ("ra", "rs"):
         a = sub.add_parser(name)
         a.add_argument("iface")
@@ -247,7 +295,7 @@ def main():
     a.add_argument("--target", required=True)
     a.add_argument("--timeout", type=float, default=5)
     args = p.parse_args()
-    {"bu": cmd_bu, "raw": cmd_raw, "dhaad": cmd_dhaad, "ra": cmd_ra, "rs": cmd_ra,
+    {"bu": cmd_bu, "raw": cmd_raw, "dhaad": cmd_dhaad, "mps": cmd_mps, "ra": cmd_ra, "rs": cmd_ra,
      "ns": cmd_ns, "na": cmd_na}[args.cmd](args)
     sys.stdout.flush()
 

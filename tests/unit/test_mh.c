@@ -10,11 +10,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "icmp6.h"
 #include "mh.h"
 
 /* HA 2001:db8:1::1, HoA 2001:db8:1::100, CoA 2001:db8:2::100. */
@@ -337,6 +339,84 @@ test_be(void **state)
 }
 
 /* RFC 6275 §9.5.1 and TAHI: 16 (last, received, newer?) vectors. */
+/* Scapy 2.5: IPv6(src="2001:db8:2::5", dst="2001:db8::1", hlim=64) /
+ * IPv6ExtHdrDestOpt(options=[HAO(hoa="2001:db8::beef")]) / ICMPv6MPSol(id=0x1234). */
+static const char mps_hex[] =
+	"6000000000203c4020010db800020000000000000000000520010db800000000000000000000"
+	"00013a0201020000c91020010db800000000000000000000beef9200412612340000";
+/* Scapy 2.5: IPv6(src="2001:db8::1", dst="2001:db8:2::5", hlim=64) /
+ * IPv6ExtHdrRouting(type=2, segleft=1, addresses=["2001:db8::beef"]) /
+ * ICMPv6MPAdv(id=0x1234, flags=0) / ICMPv6NDOptPrefixInfo(prefixlen=64, L=1,
+ * A=1, R=1, validlifetime=86400, preferredlifetime=14400, prefix="2001:db8::1"). */
+static const char mpa_hex[] =
+	"6000000000402b4020010db800000000000000000000000120010db8000200000000000000000005"
+	"3a0202010000000020010db800000000000000000000beef930044a612340000030440e000015180"
+	"000038400000000020010db8000000000000000000000001";
+
+static size_t
+unhex(const char *s, uint8_t *out)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	for (; s[0] != 0 && s[1] != 0; s += 2) {
+		sscanf(s, "%2x", &v);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static void
+test_mps(void **state)
+{
+	struct in6_addr h, c;
+	struct mh_msg m;
+	uint8_t b[128];
+	size_t n = unhex(mps_hex, b);
+	uint16_t id = 0;
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8::beef", &h);
+	inet_pton(AF_INET6, "2001:db8:2::5", &c);
+	assert_true(mh_decode_mps(b, n, &m, &id));
+	assert_int_equal(id, 0x1234);
+	assert_true(m.has_hao);
+	assert_memory_equal(&m.hoa, &h, 16);
+	assert_memory_equal(&m.src, &c, 16);
+	assert_int_equal(mh_decode(b, n, &m), MH_ERR_DISCARD); /* no Mobility Header */
+	/* ICMPv6 at n - 8: type, code, checksum 0x4126, id, Reserved. */
+	b[n - 2] = 1;	 /* Reserved 0x0100 is not checked (matrix N9) ... */
+	b[n - 6] = 0x40; /* ... with the checksum 0x0100 less, by hand */
+	assert_true(mh_decode_mps(b, n, &m, &id));
+	b[n - 5] ^= 1; /* a wrong checksum */
+	assert_false(mh_decode_mps(b, n, &m, &id));
+	b[n - 5] ^= 1;
+	b[n - 7] = 1; /* code 1 */
+	assert_false(mh_decode_mps(b, n, &m, &id));
+	assert_false(mh_decode_mps(b, n - 1, &m, &id)); /* truncated */
+}
+
+static void
+test_mpa(void **state)
+{
+	struct in6_addr src, dst, h;
+	struct icmp6_prefix p = {.len = 64,
+				 .flags = ICMP6_PIO_L | ICMP6_PIO_A | ICMP6_PIO_R,
+				 .valid = 86400,
+				 .preferred = 14400};
+	uint8_t want[160], b[160];
+	size_t n = unhex(mpa_hex, want);
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8::1", &src);
+	inet_pton(AF_INET6, "2001:db8:2::5", &dst);
+	inet_pton(AF_INET6, "2001:db8::beef", &h);
+	p.addr = src;
+	assert_int_equal(icmp6_mpa_packet(&src, &dst, &h, 0x1234, &p, 1, 64, b, sizeof(b)), n);
+	assert_memory_equal(b, want, n);
+	assert_int_equal(icmp6_mpa_packet(&src, &dst, &h, 0x1234, &p, 1, 64, b, n - 1), 0);
+}
+
 static void
 test_seq(void **state)
 {
@@ -375,6 +455,8 @@ main(void)
 		cmocka_unit_test(test_ba_home_bra),
 		cmocka_unit_test(test_be),
 		cmocka_unit_test(test_seq),
+		cmocka_unit_test(test_mps),
+		cmocka_unit_test(test_mpa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
