@@ -86,16 +86,23 @@ mh_dstopt(const uint8_t *o, size_t hlen, struct mh_msg *m)
 	return MH_OK;
 }
 
-/* The extension headers before the upper layer @p upper (the Mobility Header
- * or ICMPv6): @return its offset, or 0. */
+#define MH_UPPER_NOT_MH 256 /* mh_walk(): any upper layer but the Mobility Header */
+
+/* The extension headers before the upper layer @p upper (the Mobility Header,
+ * ICMPv6 or MH_UPPER_NOT_MH): @return its offset, or 0. */
 static size_t
-mh_walk(const uint8_t *pkt, size_t len, struct mh_msg *m, struct in6_addr *final_dst, uint8_t upper)
+mh_walk(const uint8_t *pkt, size_t len, struct mh_msg *m, struct in6_addr *final_dst,
+	unsigned int upper)
 {
 	size_t off = MH_IPV6_HDR, hlen;
 	uint8_t nh = pkt[6];
 	int n;
 
 	for (n = 0; n < MH_EXT_MAX && nh != upper; n++) {
+		/* The first header that is no extension header we walk. */
+		if (upper == MH_UPPER_NOT_MH && nh != MH_NH_HOPOPT && nh != MH_NH_DSTOPT &&
+		    nh != MH_NH_ROUTING)
+			return nh == MH_PROTO ? 0 : off;
 		if (off + 8 > len)
 			return 0;
 		hlen = ((size_t)pkt[off + 1] + 1) * 8;
@@ -254,6 +261,24 @@ mh_decode(const uint8_t *pkt, size_t len, struct mh_msg *m)
 		m->lifetime = mh_get16(mh + 10);
 	}
 	return mh_options(mh, m);
+}
+
+bool
+mh_decode_hao(const uint8_t *pkt, size_t len, struct mh_msg *m)
+{
+	struct in6_addr final_dst;
+	size_t plen;
+
+	memset(m, 0, sizeof(*m));
+	if (len < MH_IPV6_HDR || (pkt[0] >> 4) != 6)
+		return false;
+	plen = mh_get16(pkt + 4);
+	if (plen == 0 || MH_IPV6_HDR + plen > len)
+		return false;
+	memcpy(&m->src, pkt + 8, 16);
+	memcpy(&m->dst, pkt + 24, 16);
+	final_dst = m->dst;
+	return mh_walk(pkt, MH_IPV6_HDR + plen, m, &final_dst, MH_UPPER_NOT_MH) != 0 && m->has_hao;
 }
 
 bool

@@ -116,6 +116,15 @@ struct mh_msg {
 enum mh_err mh_decode(const uint8_t *pkt, size_t len, struct mh_msg *m);
 
 /**
+ * The headers of @p pkt up to its upper layer, if that is not a Mobility
+ * Header (a bad one is discarded silently, never answered): @return true
+ * when they are well formed and carry a Home Address option (src, dst, hoa
+ * and has_hao of @p m filled). For the Binding Error status 1 a packet with
+ * an unknown Home Address gets (RFC 6275 §9.3.1).
+ */
+bool mh_decode_hao(const uint8_t *pkt, size_t len, struct mh_msg *m);
+
+/**
  * Decode @p pkt as a Mobile Prefix Solicitation (ICMPv6 146, RFC 6275 §6.7)
  * behind the same extension headers mh_decode() walks: fills src, dst, hoa
  * (the Home Address option's, else src), has_hao and coa (src) of @p m and

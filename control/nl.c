@@ -15,6 +15,9 @@
 #include <netlink/route/route.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "fib.h"
 
@@ -108,6 +111,32 @@ nl_proxy(struct nl *n, int ifindex, const struct in6_addr *a, bool add)
 	else
 		rc = rtnl_neigh_delete(n->sk, ne, 0);
 out:
+	nl_addr_put(dst);
+	rtnl_neigh_put(ne);
+	return nl_errno(rc);
+}
+
+int
+nl_neigh_own(struct nl *n, int ifindex, const struct in6_addr *a, const uint8_t mac[6], bool add)
+{
+	struct rtnl_neigh *ne = rtnl_neigh_alloc();
+	struct nl_addr *dst = nl_addr_build(AF_INET6, a, sizeof(*a));
+	struct nl_addr *ll = nl_addr_build(AF_LLC, mac, 6);
+	int rc = -NLE_NOMEM;
+
+	if (ne == NULL || dst == NULL || ll == NULL)
+		goto out;
+	rtnl_neigh_set_ifindex(ne, ifindex);
+	rtnl_neigh_set_family(ne, AF_INET6);
+	rtnl_neigh_set_dst(ne, dst);
+	rtnl_neigh_set_lladdr(ne, ll);
+	rtnl_neigh_set_state(ne, NUD_PERMANENT);
+	if (add)
+		rc = rtnl_neigh_add(n->sk, ne, NLM_F_CREATE | NLM_F_REPLACE);
+	else
+		rc = rtnl_neigh_delete(n->sk, ne, 0);
+out:
+	nl_addr_put(ll);
 	nl_addr_put(dst);
 	rtnl_neigh_put(ne);
 	return nl_errno(rc);
@@ -208,6 +237,21 @@ nl_route_obj(struct nl *n, struct rtnl_route *r, bool del)
 	}
 }
 
+static bool
+nl_dev_mac_is(const char *dev, const uint8_t mac[6])
+{
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool is = false;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	if (fd >= 0 && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+		is = memcmp(ifr.ifr_hwaddr.sa_data, mac, 6) == 0;
+	if (fd >= 0)
+		close(fd);
+	return is;
+}
+
 static void
 nl_neigh_obj(struct nl *n, struct rtnl_neigh *ne, bool del)
 {
@@ -229,6 +273,10 @@ nl_neigh_obj(struct nl *n, struct rtnl_neigh *ne, bool del)
 		return;
 	}
 	memcpy(fn.lladdr, nl_addr_get_binary_addr(ll), 6);
+	/* Our own entries for bound Home Addresses (nl_neigh_own()) point at
+	 * the tap itself: no next hop for the dataplane. */
+	if (nl_dev_mac_is(fn.dev, fn.lladdr))
+		return;
 	if (fib_neigh_set(n->fib, &fn) == 0)
 		n->n.neighs_set++;
 	else

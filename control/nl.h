@@ -23,6 +23,13 @@ void nl_free(struct nl *n);
 int nl_proxy(struct nl *n, int ifindex, const struct in6_addr *a, bool add);
 
 /** Add @p a/@p plen to @p ifindex without DAD; an address already there is fine. @return 0 or -errno. */
+/**
+ * Add (or delete) a permanent neighbour entry for @p a on @p ifindex with the
+ * interface's own @p mac: the kernel's own packets to a bound Home Address
+ * then go into the home tap, where the dataplane tunnels them.
+ */
+int nl_neigh_own(struct nl *n, int ifindex, const struct in6_addr *a, const uint8_t mac[6],
+		 bool add);
 int nl_addr_add(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen);
 
 struct fib;

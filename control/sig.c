@@ -334,6 +334,26 @@ sig_mps(struct sig *s, const struct mh_msg *m, uint16_t id, const uint8_t eth_sr
 	s->n.mpa_tx++;
 }
 
+/* RFC 6275 §9.3.1: a packet other than a BU whose Home Address option names
+ * no binding at that source is dropped, with Binding Error 1 to its source;
+ * one with a Home Address that cannot be one is dropped silently (matrix F6). */
+static void
+sig_hao(struct sig *s, const struct mh_msg *m, const uint8_t eth_src[6])
+{
+	struct bt_binding b;
+
+	if (!ha_addr_routable(&m->hoa) || !ha_addr_routable(&m->src)) {
+		s->n.hao_discarded++;
+		return;
+	}
+	if (bt_lookup(bcache_table(s->bc), &m->hoa, &b) > 0 &&
+	    memcmp(&b.coa, &m->src, sizeof(b.coa)) == 0) {
+		s->n.hao_discarded++; /* bound meanwhile: the dataplane takes the next */
+		return;
+	}
+	sig_send_be(s, m, MH_BE_UNKNOWN_HAO, eth_src);
+}
+
 void
 sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6],
 	   const uint8_t eth_dst[6])
@@ -352,7 +372,11 @@ sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6
 			sig_mps(s, &m, id, eth_src);
 			return;
 		}
-		s->n.mh_discarded++;
+		if (!mh_decode_hao(ip, len, &m)) {
+			s->n.mh_discarded++;
+			return;
+		}
+		sig_hao(s, &m, eth_src);
 		return;
 	case MH_ERR_BE_TYPE:
 		sig_send_be(s, &m, MH_BE_UNKNOWN_TYPE, eth_src);

@@ -38,7 +38,8 @@
 	X(dad_queue_full)                                                                          \
 	X(mps_rx)	 /* Mobile Prefix Solicitations with a Home Address option */              \
 	X(mpa_tx)	 /* Mobile Prefix Advertisements sent */                                   \
-	X(mps_discarded) /* ... from a Home Address with no home registration */
+	X(mps_discarded) /* ... from a Home Address with no home registration */                   \
+	X(hao_discarded) /* other packets with a Home Address option, no BE sent */
 
 struct sig_counters {
 #define SIG_FIELD(n) uint64_t n;

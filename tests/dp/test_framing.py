@@ -13,7 +13,7 @@ import sys
 from dpharness import (Harness, case, eth_in, payload, tunnelled, HOME, CORE, MAC, TAP, SIG, HA,
                        HA2, R_MAC, K_CORE, HN, HN_MAC, MN_MAC, CN, HOA1, COA1, COA3)
 from scapy.all import (ARP, Ether, IP, IPv6, UDP, Raw, raw, ICMPv6EchoRequest, ICMPv6EchoReply,
-                       ICMPv6MPSol, ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6ND_RS, ICMPv6NDOptSrcLLAddr,
+                       ICMPv6MPSol, ICMPv6Unknown, PadN, ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6ND_RS, ICMPv6NDOptSrcLLAddr,
                        ICMPv6NDOptUnknown, ICMPv6PacketTooBig, IPv6ExtHdrDestOpt,
                        IPv6ExtHdrRouting, IPv6ExtHdrFragment, HAO,
                        MIP6MH_BU, MIP6MH_BA, MIP6MH_HoT, MIP6OptUnknown)
@@ -310,6 +310,35 @@ def _(c):
     f = c.send(CORE, eth_in(CORE) / IPv6(src=COA1, dst=HA) / ICMPv6MPSol(id=7) / Raw(c.tag()))
     c.expect(events={"punt_tap": 1})
     return lambda r: rep.eq(c.title, r.take(TAP[CORE], c.tag()), [f])
+
+
+@case(run, "HAO to the HA from the bound CoA (RFC 6275 §9.3.1): to the kernel from the HoA, "
+      "the option turned into one to skip (RFC 4727 0x1e), the checksum still right")
+def _(c):
+    body = ICMPv6Unknown(type=200, msgbody=c.tag())  # informational: the kernel ignores it
+    c.send(CORE, eth_in(CORE) / IPv6(src=COA1, dst=HA) /
+           IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA1)]) / body)
+    want = raw(eth_in(CORE) / IPv6(src=HOA1, dst=HA) /
+               IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0\0"),
+                                          Raw(bytes([0x1E, 16]) + bytes(16))],
+                                 autopad=0) / body)
+    c.expect(events={"punt_tap": 1})
+    return lambda r: rep.eq(c.title, r.take(TAP[CORE], c.tag()), [want])
+
+
+@case(run, "HAO to the HA for a HoA not bound, or bound at another CoA: to mip6ha-sig "
+      "(Binding Error 1)")
+def _(c):
+    fs = [c.send(CORE, eth_in(CORE) / IPv6(src=src, dst=HA) /
+                 IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) /
+                 ICMPv6Unknown(type=200, msgbody=c.tag(i)))
+          for i, (src, hoa) in enumerate(((COA1, "2001:db8::dead"), (COA3, HOA1)))]
+    c.expect(events={"punt_sig": 2})
+
+    def verify(r):
+        for i, f in enumerate(fs):
+            rep.eq("%s: frame %d" % (c.title, i), r.take(SIG, c.tag(i)), [f])
+    return verify
 
 
 @case(run, "MH: to the second HA address and to a node not bound here: to mip6ha-sig")

@@ -15,7 +15,8 @@ import subprocess
 import sys
 import time
 
-from scapy.layers.inet6 import (HAO, ICMPv6HAADReply, ICMPv6HAADRequest, ICMPv6MPAdv,
+from scapy.layers.inet6 import (HAO, ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6HAADReply,
+                                ICMPv6HAADRequest, ICMPv6MPAdv,
                                 ICMPv6MPSol, ICMPv6ND_NA,
                                 ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6NDOptDstLLAddr,
                                 ICMPv6NDOptHAInfo, ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr,
@@ -343,6 +344,27 @@ def foreign():
     ok = (len(got) == 1 and got[0][ICMPv6MPAdv].id == 0x4d50 and got[0].dst == COA and
           IPv6ExtHdrRouting in got[0] and got[0][IPv6ExtHdrRouting].addresses == [PREFIX + "c9"])
     result(ok, "N9", "MPS with a non-zero Reserved from a registered MN ⇒ MPA to the CoA, RH2 = HoA")
+    # The conformance probe of a binding (checklist 1.3, RFC 6275 §9.3.1): an
+    # Echo Request with a HAO is answered to the HoA, through the tunnel, when
+    # the binding is there, and gets Binding Error 1 when it is not.
+    def echo_hao(hoa):
+        sock = rx_socket()
+        s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        s.sendto(bytes(IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) /
+                       ICMPv6EchoRequest(id=0x1313, data=b"probe")), (HA, 0))
+        s.close()
+        got = collect(sock, 1.5, lambda p: MIP6MH_BE in p or ICMPv6EchoReply in p)
+        sock.close()
+        return [p for p in got if MIP6MH_BE in p or ICMPv6EchoReply in p]
+
+    got = echo_hao(PREFIX + "c9")
+    ok = (len(got) == 1 and ICMPv6EchoReply in got[0] and got[0].nh == 41 and
+          got[0].src == HA and got[0][IPv6][1].dst == PREFIX + "c9")
+    result(ok, "1.3", "Echo Request with the HAO of a binding ⇒ Echo Reply to the HoA, tunnelled")
+    got = echo_hao(PREFIX + "c8")
+    ok = (len(got) == 1 and MIP6MH_BE in got[0] and got[0][MIP6MH_BE].status == 1 and
+          got[0][MIP6MH_BE].ha == PREFIX + "c8" and got[0].dst == COA)
+    result(ok, "1.3", "Echo Request with the HAO of no binding ⇒ Binding Error 1 to the source")
     print(f"# proxied HoAs: {' '.join(sorted(bindings()))}")
     return fails
 

@@ -105,6 +105,9 @@ start_bg home "$tmp/una.txt" /usr/bin/python3 "$ROOT/tests/lab/mn.py" na eth0 --
 start_bg coa "$tmp/tun.log" /usr/bin/python3 "$ROOT/tests/lab/coa.py" --answer eth0
 wait_for 5 grep -q ready "$tmp/tun.log"
 check "before registration the HoA does not answer" not on cn ping -c 1 -W 1 $HOA
+# The kernel keeps that echo queued while it solicits the HoA on the home link;
+# the registration's neighbour entry would deliver it late and skew the counts.
+on ha ip -6 neigh flush to $HOA dev ha-home
 mn bu eth0 --coa $COA --ha $HA --hoa $HOA --seq 100 --lifetime 1000 --want 0 100 900 450 \
 	>"$tmp/ba1.txt"
 check "BA status 0, seq 100, lifetime capped to 3600 s (900 units), refresh 450, RH2 = HoA" \
@@ -132,6 +135,10 @@ print(next(b[sys.argv[2]] for b in json.load(sys.stdin)["bindings"] if b["hoa"] 
 }
 check "bc counts 2 packets to the mobile node and 2 from it (104-byte echoes)" \
 	test "$(bc_json $HOA to_mn_pkts) $(bc_json $HOA to_mn_bytes) $(bc_json $HOA from_mn_pkts)" = "2 208 2"
+check "the HA host's own ping reaches the mobile node too (a neighbour entry into the tap)" \
+	on ha ping -c 1 -W 2 $HOA
+check "... that entry is the kernel's, not a next hop in the dataplane's fib" \
+	not sh -c "'$BUILD/control/mip6ha' -c '$cfg' fib | grep -q '^neigh $HOA '"
 
 # --- Mobile Prefix Discovery (RFC 6275 §10.6), from the registered MN.
 mn mps eth0 --coa $COA --ha $HA --hoa $HOA --id 4321 >"$tmp/mpa.txt"

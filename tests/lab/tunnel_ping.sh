@@ -57,6 +57,9 @@ tunnelled() { grep -cx "tunnel $1" "$tmp/coa.log"; }
 check "without a binding the HoA does not answer" not on cn ping -c 2 -i 0.2 -W 1 2001:db8::beef
 check "without a binding nothing reaches the CoA" test "$(tunnelled '.*')" -eq 0
 check "without a binding encap is 0" test "$(dp_stat events encap)" -eq 0
+# The kernel keeps those echoes queued while it solicits the HoA on the home
+# link; the registration's neighbour entry would deliver them late.
+on ha ip -6 neigh flush to 2001:db8::beef
 
 mip6ha bc add 2001:db8::beef 2001:db8:2::5 600
 

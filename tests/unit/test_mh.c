@@ -396,6 +396,32 @@ test_mps(void **state)
 	assert_false(mh_decode_mps(b, n - 1, &m, &id)); /* truncated */
 }
 
+/* Binding Error 1 material (RFC 6275 §9.3.1): a Home Address option before an
+ * upper layer that is not a Mobility Header. */
+static void
+test_hao_other(void **state)
+{
+	struct in6_addr h;
+	struct mh_msg m;
+	uint8_t b[128];
+	size_t n = unhex(mps_hex, b);
+
+	(void)state;
+	inet_pton(AF_INET6, "2001:db8::beef", &h);
+	assert_true(mh_decode_hao(b, n, &m)); /* ICMPv6 behind the HAO */
+	assert_memory_equal(&m.hoa, &h, 16);
+	b[n - 8] = 128; /* an Echo Request: the checksum is not this function's */
+	assert_true(mh_decode_hao(b, n, &m));
+	b[47] = 15; /* the HAO 15 bytes long: malformed, no Binding Error */
+	assert_false(mh_decode_hao(b, n, &m));
+	/* A BU is no such packet: a bad one is discarded, never answered. */
+	assert_false(mh_decode_hao(bu_vec, sizeof(bu_vec), &m));
+	/* No HAO (an option to skip in its place): nothing to say about. */
+	b[47] = 16;
+	b[46] = 0x1e;
+	assert_false(mh_decode_hao(b, n, &m));
+}
+
 static void
 test_mpa(void **state)
 {
@@ -457,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_seq),
 		cmocka_unit_test(test_mps),
 		cmocka_unit_test(test_mpa),
+		cmocka_unit_test(test_hao_other),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
