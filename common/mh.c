@@ -211,24 +211,37 @@ mh_options(const uint8_t *mh, struct mh_msg *m)
 	return MH_OK;
 }
 
+/* The IPv6 header and the extension headers up to @p upper: fills src, dst,
+ * the HAO and RH2 facts of @p m and the final destination. @return the upper
+ * layer's offset, 0 if malformed; *len becomes the packet's own length (the
+ * link layer may have padded it). */
+static size_t
+mh_open(const uint8_t *pkt, size_t *len, struct mh_msg *m, struct in6_addr *final_dst,
+	unsigned int upper)
+{
+	size_t plen;
+
+	memset(m, 0, sizeof(*m));
+	if (*len < MH_IPV6_HDR || (pkt[0] >> 4) != 6)
+		return 0;
+	plen = mh_get16(pkt + 4);
+	if (plen == 0 || MH_IPV6_HDR + plen > *len)
+		return 0;
+	*len = MH_IPV6_HDR + plen;
+	memcpy(&m->src, pkt + 8, 16);
+	memcpy(&m->dst, pkt + 24, 16);
+	*final_dst = m->dst;
+	return mh_walk(pkt, *len, m, final_dst, upper);
+}
+
 enum mh_err
 mh_decode(const uint8_t *pkt, size_t len, struct mh_msg *m)
 {
 	struct in6_addr final_dst;
 	const uint8_t *mh;
-	size_t off, plen;
+	size_t off;
 
-	memset(m, 0, sizeof(*m));
-	if (len < MH_IPV6_HDR || (pkt[0] >> 4) != 6)
-		return MH_ERR_DISCARD;
-	plen = mh_get16(pkt + 4);
-	if (plen == 0 || MH_IPV6_HDR + plen > len)
-		return MH_ERR_DISCARD;
-	len = MH_IPV6_HDR + plen; /* link-layer padding is no payload */
-	memcpy(&m->src, pkt + 8, 16);
-	memcpy(&m->dst, pkt + 24, 16);
-	final_dst = m->dst;
-	off = mh_walk(pkt, len, m, &final_dst, MH_PROTO);
+	off = mh_open(pkt, &len, m, &final_dst, MH_PROTO);
 	if (off == 0 || off + 8 > len)
 		return MH_ERR_DISCARD;
 	mh = pkt + off;
@@ -267,18 +280,8 @@ bool
 mh_decode_hao(const uint8_t *pkt, size_t len, struct mh_msg *m)
 {
 	struct in6_addr final_dst;
-	size_t plen;
 
-	memset(m, 0, sizeof(*m));
-	if (len < MH_IPV6_HDR || (pkt[0] >> 4) != 6)
-		return false;
-	plen = mh_get16(pkt + 4);
-	if (plen == 0 || MH_IPV6_HDR + plen > len)
-		return false;
-	memcpy(&m->src, pkt + 8, 16);
-	memcpy(&m->dst, pkt + 24, 16);
-	final_dst = m->dst;
-	return mh_walk(pkt, MH_IPV6_HDR + plen, m, &final_dst, MH_UPPER_NOT_MH) != 0 && m->has_hao;
+	return mh_open(pkt, &len, m, &final_dst, MH_UPPER_NOT_MH) != 0 && m->has_hao;
 }
 
 bool
@@ -286,19 +289,9 @@ mh_decode_mps(const uint8_t *pkt, size_t len, struct mh_msg *m, uint16_t *id)
 {
 	struct in6_addr final_dst;
 	const uint8_t *icmp;
-	size_t off, plen;
+	size_t off;
 
-	memset(m, 0, sizeof(*m));
-	if (len < MH_IPV6_HDR || (pkt[0] >> 4) != 6)
-		return false;
-	plen = mh_get16(pkt + 4);
-	if (plen == 0 || MH_IPV6_HDR + plen > len)
-		return false;
-	len = MH_IPV6_HDR + plen;
-	memcpy(&m->src, pkt + 8, 16);
-	memcpy(&m->dst, pkt + 24, 16);
-	final_dst = m->dst;
-	off = mh_walk(pkt, len, m, &final_dst, MH_NH_ICMPV6);
+	off = mh_open(pkt, &len, m, &final_dst, MH_NH_ICMPV6);
 	/* Type 146, code 0, 8 bytes at least (RFC 6275 §6.7); Reserved is
 	 * not checked (matrix N9: a non-zero one still gets an answer). */
 	if (off == 0 || off + 8 > len || pkt[off] != 146 || pkt[off + 1] != 0)

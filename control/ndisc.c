@@ -629,6 +629,7 @@ ndisc_dad_start(void *arg, const struct in6_addr *a, bool ll)
 		ndisc_send_dad(nd, &lla);
 }
 
+/* Proxy ND for @p a on the home link, and the kernel's own route to it. */
 static void
 ndisc_proxy(struct ndisc *nd, const struct in6_addr *a, bool add)
 {
@@ -643,28 +644,15 @@ ndisc_proxy(struct ndisc *nd, const struct in6_addr *a, bool add)
 			nd->n.proxy_add++;
 		else
 			nd->n.proxy_del++;
-		return;
+		/* The HA host's own packets to an away HoA (replies to the
+		 * mobile node, an operator's ping) must reach the dataplane's
+		 * tunnel: a permanent neighbour entry with the interface's own
+		 * MAC sends them into the home tap instead of soliciting a node
+		 * that is not on the link. */
+		rc = nl_neigh_own(nd->nl, nd->ifindex, a, nd->mac, add);
+		if (rc == 0 || (!add && rc == -ENOENT))
+			return;
 	}
-	nd->n.proxy_errors++;
-	log_warnx("proxy neighbour %s %s on %s: %s", add ? "add" : "delete",
-		  inet_ntop(AF_INET6, a, s, sizeof(s)), nd->c->home_agent.interface, strerror(-rc));
-}
-
-/* The HA host's own packets to an away HoA (replies to the mobile node, a
- * ping from the operator) must reach the dataplane's tunnel: a permanent
- * neighbour entry with the tap's own MAC sends them into the home tap
- * instead of soliciting a node that is not on the link. */
-static void
-ndisc_own_neigh(struct ndisc *nd, const struct in6_addr *a, bool add)
-{
-	char s[INET6_ADDRSTRLEN];
-	int rc;
-
-	if (nd->ifindex == 0)
-		return;
-	rc = nl_neigh_own(nd->nl, nd->ifindex, a, nd->mac, add);
-	if (rc == 0 || (!add && rc == -ENOENT))
-		return;
 	nd->n.proxy_errors++;
 	log_warnx("neighbour %s %s on %s: %s", add ? "add" : "delete",
 		  inet_ntop(AF_INET6, a, s, sizeof(s)), nd->c->home_agent.interface, strerror(-rc));
@@ -691,7 +679,6 @@ ndisc_binding(struct ndisc *nd, enum bcache_event ev, const struct bt_binding *b
 	if (ev == BCACHE_UPDATE)
 		return; /* a new CoA: the link already sends the HoA's packets here */
 	ndisc_proxy(nd, &b->hoa, add);
-	ndisc_own_neigh(nd, &b->hoa, add);
 	if (b->flags & BT_F_LINKLOCAL)
 		ndisc_proxy(nd, &ll, add);
 	if (ev == BCACHE_ADD) {

@@ -93,44 +93,27 @@ nl_errno(int rc)
 	}
 }
 
-int
-nl_proxy(struct nl *n, int ifindex, const struct in6_addr *a, bool add)
+/* Add or delete a neighbour entry for @p a on @p ifindex: a proxy entry
+ * when @p mac is NULL, else a permanent one with that link-layer address. */
+static int
+nl_neigh_change(struct nl *n, int ifindex, const struct in6_addr *a, const uint8_t *mac, bool add)
 {
 	struct rtnl_neigh *ne = rtnl_neigh_alloc();
 	struct nl_addr *dst = nl_addr_build(AF_INET6, a, sizeof(*a));
+	struct nl_addr *ll = mac != NULL ? nl_addr_build(AF_LLC, mac, 6) : NULL;
 	int rc = -NLE_NOMEM;
 
-	if (ne == NULL || dst == NULL)
+	if (ne == NULL || dst == NULL || (mac != NULL && ll == NULL))
 		goto out;
 	rtnl_neigh_set_ifindex(ne, ifindex);
 	rtnl_neigh_set_family(ne, AF_INET6);
 	rtnl_neigh_set_dst(ne, dst);
-	rtnl_neigh_set_flags(ne, NTF_PROXY);
-	if (add)
-		rc = rtnl_neigh_add(n->sk, ne, NLM_F_CREATE | NLM_F_REPLACE);
-	else
-		rc = rtnl_neigh_delete(n->sk, ne, 0);
-out:
-	nl_addr_put(dst);
-	rtnl_neigh_put(ne);
-	return nl_errno(rc);
-}
-
-int
-nl_neigh_own(struct nl *n, int ifindex, const struct in6_addr *a, const uint8_t mac[6], bool add)
-{
-	struct rtnl_neigh *ne = rtnl_neigh_alloc();
-	struct nl_addr *dst = nl_addr_build(AF_INET6, a, sizeof(*a));
-	struct nl_addr *ll = nl_addr_build(AF_LLC, mac, 6);
-	int rc = -NLE_NOMEM;
-
-	if (ne == NULL || dst == NULL || ll == NULL)
-		goto out;
-	rtnl_neigh_set_ifindex(ne, ifindex);
-	rtnl_neigh_set_family(ne, AF_INET6);
-	rtnl_neigh_set_dst(ne, dst);
-	rtnl_neigh_set_lladdr(ne, ll);
-	rtnl_neigh_set_state(ne, NUD_PERMANENT);
+	if (mac != NULL) {
+		rtnl_neigh_set_lladdr(ne, ll);
+		rtnl_neigh_set_state(ne, NUD_PERMANENT);
+	} else {
+		rtnl_neigh_set_flags(ne, NTF_PROXY);
+	}
 	if (add)
 		rc = rtnl_neigh_add(n->sk, ne, NLM_F_CREATE | NLM_F_REPLACE);
 	else
@@ -140,6 +123,18 @@ out:
 	nl_addr_put(dst);
 	rtnl_neigh_put(ne);
 	return nl_errno(rc);
+}
+
+int
+nl_proxy(struct nl *n, int ifindex, const struct in6_addr *a, bool add)
+{
+	return nl_neigh_change(n, ifindex, a, NULL, add);
+}
+
+int
+nl_neigh_own(struct nl *n, int ifindex, const struct in6_addr *a, const uint8_t mac[6], bool add)
+{
+	return nl_neigh_change(n, ifindex, a, mac, add);
 }
 
 int
