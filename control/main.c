@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * mip6ha-cp: the control plane. One epoll loop; owns the shared binding table
- * and the shared fib.
+ * and the shared fib. After a Mobility Header the loop polls instead of
+ * sleeping for control.busy_poll_us (yielding the CPU each empty pass), and
+ * while adopted bindings' proxy entries go back it runs in steps between
+ * events.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -58,10 +61,14 @@ static const char cp_usage[] =
 	"dataplane.enabled is false), answers Binding Updates after RFC 6275 §9.5.1\n"
 	"and §10.3 (DAD first for a new Home Address), expires bindings, proxies\n"
 	"Neighbor Discovery for away Home Addresses, advertises the home link\n"
-	"(H flag, Home Agent Information), answers DHAAD, and mirrors the kernel's\n"
-	"routes and neighbours on the taps into the dataplane's fib. It sets\n"
-	"forwarding and proxy_ndp on the home interface, conf/all/proxy_ndp, and adds\n"
-	"home_agent.addresses there when missing.\n"
+	"(H flag, Home Agent Information), answers DHAAD and Mobile Prefix\n"
+	"Solicitations, sends Binding Error 1 for a Home Address option it has no\n"
+	"binding for, and mirrors the kernel's routes and neighbours on the taps into\n"
+	"the dataplane's fib. It sets forwarding and proxy_ndp on the home interface,\n"
+	"conf/all/proxy_ndp, and adds home_agent.addresses there when missing; for\n"
+	"every away Home Address it adds a proxy neighbour entry and a permanent one\n"
+	"with the home interface's own MAC, through which the host's own packets to\n"
+	"the mobile node reach the dataplane's tunnel.\n"
 	"\n"
 	"The binding table and the fib (routes and neighbours for the dataplane) are\n"
 	"created in hugetlbfs when it is mounted, else in /dev/shm, and adopted with\n"
