@@ -29,7 +29,7 @@
 #define DP_OPT_HAO	201
 #define DP_ICMP_MPS	146  /* Mobile Prefix Solicitation */
 #define DP_OPT_EXP_SKIP 0x1e /* RFC 4727 experiment, action 00: skip it */
-#define DP_IDLE_SPIN	256
+#define DP_IDLE_SPIN	4    /* empty polls before yielding: a process sharing the CPU runs soon */
 #define DP_IDLE_SLEEP	1024
 #define DP_SLEEP_MAX_US 200
 #define DP_TAP_POLL_US	50
