@@ -127,47 +127,12 @@ gen_bu(struct gen *g, uint32_t i, const struct in6_addr *coa)
 	g->acked[i] = 0;
 }
 
-/* Read a batch with the kernel's receive times (SO_TIMESTAMPNS): a BA's
- * latency ends when it reached our link, not when this process next ran.
- * @return frames read into g->sock.frames; their times in @p at. */
-static int
-gen_recv(struct gen *g, uint64_t *at)
-{
-	struct mmsghdr msgs[PKT_BATCH];
-	struct iovec iov[PKT_BATCH];
-	static char ctl[PKT_BATCH][CMSG_SPACE(sizeof(struct timespec))];
-	uint64_t real = now_ns(CLOCK_REALTIME);
-	int i, n;
-
-	for (i = 0; i < PKT_BATCH; i++) {
-		iov[i] = (struct iovec){.iov_base = g->sock.frames[i], .iov_len = PKT_FRAME_MAX};
-		memset(&msgs[i], 0, sizeof(msgs[i]));
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_control = ctl[i];
-		msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
-	}
-	n = recvmmsg(g->sock.fd, msgs, PKT_BATCH, MSG_DONTWAIT, NULL);
-	for (i = 0; i < n; i++) {
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr);
-		struct timespec ts;
-
-		g->sock.len[i] = msgs[i].msg_len;
-		at[i] = real;
-		if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			at[i] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-		}
-	}
-	return n < 0 ? 0 : n;
-}
-
 /* A BA: Ethernet, IPv6 → type 2 routing header (the HoA) → MH type 6. */
 static void
 gen_rx(struct gen *g)
 {
-	uint64_t at[PKT_BATCH];
-	int n = gen_recv(g, at), k;
+	uint64_t at[PKT_BATCH], now = now_ns(CLOCK_REALTIME);
+	int n = pkt_recv_stamped(&g->sock, at), k;
 
 	for (k = 0; k < n; k++) {
 		const uint8_t *ip = g->sock.frames[k] + 14, *rh, *mh;
@@ -192,6 +157,10 @@ gen_rx(struct gen *g)
 			g->bad++;
 			continue;
 		}
+		/* A BA's latency ends when it reached our link (the kernel's
+		 * stamp), not when this process next ran. */
+		if (at[k] == 0)
+			at[k] = now;
 		g->acked[i] = 1;
 		g->acks++;
 		if (g->recording && g->n_lat < g->cap_lat)

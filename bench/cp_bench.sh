@@ -28,16 +28,14 @@ N=${CP_BENCH_N:-10000}
 ADOPT=${CP_BENCH_ADOPT:-1000000}
 
 DP=${CP_BENCH_DP:-1}
-netns_add home
-netns_add ha
-netns_add coa
 if [ "$DP" = 1 ]; then
-	link_add ha veth-home home eth0
-	link_add ha veth-foreign coa eth0
+	ha_lab home:home foreign:coa
 else # the control plane alone, on the link the generator is on
+	netns_add ha
+	netns_add coa
 	link_add ha ha-home coa eth0
+	on ha sysctl -qw net.ipv6.conf.all.forwarding=1
 fi
-on ha sysctl -qw net.ipv6.conf.all.forwarding=1
 ha_config "$tmp/ha.yaml" $(((ADOPT > N ? ADOPT : N) * 9 / 8)) home foreign <<'EOF'
   max_binding_lifetime: 3600
   dad: false

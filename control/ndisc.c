@@ -304,19 +304,29 @@ ndisc_send(struct ndisc *nd, const uint8_t *msg, size_t len, const struct in6_ad
 	return 0;
 }
 
-/* This HA's address in @p prefix, if it has one. */
-static const struct in6_addr *
-ndisc_own_in(const struct ndisc *nd, const struct conf_prefix *p)
+size_t
+ndisc_prefixes(const struct conf *c, struct icmp6_prefix *out, size_t max)
 {
-	size_t i;
+	size_t i, j, n = 0;
 
-	for (i = 0; i < nd->c->home_agent.n_addresses; i++) {
-		const struct in6_addr *a = &nd->c->home_agent.addresses[i].addr;
+	for (i = 0; i < c->home_agent.n_home_prefixes && n < max; i++) {
+		const struct conf_prefix *p = &c->home_agent.home_prefixes[i];
+		struct icmp6_prefix *o = &out[n++];
 
-		if (ha_addr_in_prefix(a, &p->addr, p->len))
-			return a;
+		*o = (struct icmp6_prefix){.addr = p->addr,
+					   .len = p->len,
+					   .flags = ICMP6_PIO_L | ICMP6_PIO_A,
+					   .valid = ICMP6_PIO_VALID,
+					   .preferred = ICMP6_PIO_PREFERRED};
+		/* RFC 6275 §7.2: with R set the field holds our whole address. */
+		for (j = 0; j < c->home_agent.n_addresses; j++)
+			if (ha_addr_in_prefix(&c->home_agent.addresses[j].addr, &p->addr, p->len)) {
+				o->addr = c->home_agent.addresses[j].addr;
+				o->flags |= ICMP6_PIO_R;
+				break;
+			}
 	}
-	return NULL;
+	return n;
 }
 
 static void
@@ -333,22 +343,11 @@ ndisc_send_ra(struct ndisc *nd, const struct in6_addr *dst)
 	};
 	uint8_t buf[1024];
 	uint32_t rl = 3 * c->home_agent.ra.max_interval; /* RFC 4861 §6.2.1 default */
-	size_t i, len;
+	size_t len;
 
 	ra.router_lifetime = (uint16_t)(rl > 9000 ? 9000 : rl);
 	memcpy(ra.mac, nd->mac, 6);
-	for (i = 0; i < c->home_agent.n_home_prefixes && i < ICMP6_RA_PREFIX_MAX; i++) {
-		const struct conf_prefix *p = &c->home_agent.home_prefixes[i];
-		const struct in6_addr *own = ndisc_own_in(nd, p);
-		struct icmp6_prefix *o = &ra.prefixes[ra.n_prefixes++];
-
-		/* RFC 6275 §7.2: with R set the field holds our whole address. */
-		o->addr = own != NULL ? *own : p->addr;
-		o->len = p->len;
-		o->flags = (uint8_t)(ICMP6_PIO_L | ICMP6_PIO_A | (own != NULL ? ICMP6_PIO_R : 0));
-		o->valid = ICMP6_PIO_VALID;
-		o->preferred = ICMP6_PIO_PREFERRED;
-	}
+	ra.n_prefixes = ndisc_prefixes(c, ra.prefixes, ICMP6_RA_PREFIX_MAX);
 	len = icmp6_ra_encode(&ra, buf, sizeof(buf));
 	if (len != 0 && ndisc_send(nd, buf, len, dst != NULL ? dst : &ndisc_all_nodes, NULL,
 				   nd->ifindex) == 0) {

@@ -18,6 +18,7 @@
 
 #include "bcache.h"
 #include "conf.h"
+#include "icmp6.h"
 #include "nl.h"
 #include "sig.h"
 
@@ -54,5 +55,12 @@ void ndisc_dad_start(void *nd, const struct in6_addr *a, bool ll);
 
 void ndisc_print_ha_list(struct ndisc *nd, FILE *out, bool json);
 void ndisc_print_stats(const struct ndisc *nd, FILE *out, bool json);
+
+/**
+ * The home prefixes as our Router Advertisements and Mobile Prefix
+ * Advertisements carry them: L and A, lifetimes 86400/14400 s, and R with the
+ * HA's whole address where it has one in the prefix. @return how many (≤ max).
+ */
+size_t ndisc_prefixes(const struct conf *c, struct icmp6_prefix *out, size_t max);
 
 #endif

@@ -269,8 +269,9 @@ nl_neigh_obj(struct nl *n, struct rtnl_neigh *ne, bool del)
 	}
 	memcpy(fn.lladdr, nl_addr_get_binary_addr(ll), 6);
 	/* Our own entries for bound Home Addresses (nl_neigh_own()) point at
-	 * the tap itself: no next hop for the dataplane. */
-	if (nl_dev_mac_is(fn.dev, fn.lladdr))
+	 * the tap itself: no next hop for the dataplane. They are permanent, so
+	 * only permanent entries cost the look at the tap's MAC. */
+	if ((state & NUD_PERMANENT) && nl_dev_mac_is(fn.dev, fn.lladdr))
 		return;
 	if (fib_neigh_set(n->fib, &fn) == 0)
 		n->n.neighs_set++;

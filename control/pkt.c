@@ -93,6 +93,13 @@ pkt_close(struct pkt_sock *s)
 int
 pkt_recv(struct pkt_sock *s)
 {
+	return pkt_recv_stamped(s, NULL);
+}
+
+int
+pkt_recv_stamped(struct pkt_sock *s, uint64_t *stamps)
+{
+	static _Thread_local char ctl[PKT_BATCH][CMSG_SPACE(sizeof(struct timespec))];
 	struct mmsghdr msgs[PKT_BATCH];
 	struct iovec iov[PKT_BATCH];
 	int i, n;
@@ -103,14 +110,30 @@ pkt_recv(struct pkt_sock *s)
 		memset(&msgs[i], 0, sizeof(msgs[i]));
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
+		if (stamps != NULL) {
+			msgs[i].msg_hdr.msg_control = ctl[i];
+			msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
+		}
 	}
 	n = recvmmsg(s->fd, msgs, PKT_BATCH, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		struct cmsghdr *c;
+		struct timespec ts;
+
 		/* A frame cut at PKT_FRAME_MAX is reported whole by MSG_TRUNC
 		 * only with the flag; without it the length is what was copied. */
 		s->len[i] = msgs[i].msg_len;
+		if (stamps == NULL)
+			continue;
+		stamps[i] = 0;
+		c = CMSG_FIRSTHDR(&msgs[i].msg_hdr);
+		if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			stamps[i] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		}
+	}
 	return n;
 }
 

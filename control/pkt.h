@@ -46,6 +46,9 @@ void pkt_close(struct pkt_sock *s);
 
 /** Read up to PKT_BATCH frames without blocking. @return how many, or -errno. */
 int pkt_recv(struct pkt_sock *s);
+/** The same, with each frame's kernel receive time (CLOCK_REALTIME ns, 0 when
+ * missing) in @p stamps; the socket needs SO_TIMESTAMPNS. */
+int pkt_recv_stamped(struct pkt_sock *s, uint64_t *stamps);
 
 /**
  * A frame to send: reserve room for @p len bytes (Ethernet header included),

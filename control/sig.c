@@ -15,6 +15,7 @@
 
 #include "icmp6.h"
 #include "clock.h"
+#include "ndisc.h"
 #include "log.h"
 
 #define SIG_DAD_MAX	1024 /* BUs waiting for DAD at once */
@@ -29,6 +30,7 @@ struct sig_dad {
 };
 
 struct sig {
+	const struct conf *c;
 	struct bcache *bc;
 	const struct sig_link_ops *ops;
 	void *ops_arg;
@@ -51,6 +53,7 @@ sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops,
 
 	if (s == NULL)
 		return NULL;
+	s->c = c;
 	s->bc = bc;
 	s->ops = ops;
 	s->ops_arg = ops_arg;
@@ -302,7 +305,7 @@ sig_mps(struct sig *s, const struct mh_msg *m, uint16_t id, const uint8_t eth_sr
 	struct icmp6_prefix p[CONF_LIST_MAX];
 	uint8_t buf[MH_IPV6_HDR + MH_RH2_HDR + 8 + 32 * CONF_LIST_MAX], *f;
 	struct bt_binding b;
-	size_t i, j, n = 0, len;
+	size_t n, len;
 
 	if (!m->has_hao || bt_lookup(bcache_table(s->bc), &m->hoa, &b) <= 0 ||
 	    !(b.flags & BT_F_HOME)) {
@@ -310,23 +313,7 @@ sig_mps(struct sig *s, const struct mh_msg *m, uint16_t id, const uint8_t eth_sr
 		return;
 	}
 	s->n.mps_rx++;
-	for (i = 0; i < s->cfg.n_prefixes; i++) {
-		const struct ha_prefix *hp = &s->prefixes[i];
-
-		p[n] = (struct icmp6_prefix){.addr = hp->prefix,
-					     .len = hp->len,
-					     .flags = ICMP6_PIO_L | ICMP6_PIO_A,
-					     .valid = ICMP6_PIO_VALID,
-					     .preferred = ICMP6_PIO_PREFERRED};
-		/* With R set the field holds our whole address, as in our RAs. */
-		for (j = 0; j < s->cfg.n_addrs; j++)
-			if (ha_addr_in_prefix(&s->addrs[j], &hp->prefix, hp->len)) {
-				p[n].addr = s->addrs[j];
-				p[n].flags |= ICMP6_PIO_R;
-				break;
-			}
-		n++;
-	}
+	n = ndisc_prefixes(s->c, p, CONF_LIST_MAX);
 	len = icmp6_mpa_packet(&m->dst, &b.coa, &m->hoa, id, p, n, SIG_HOP_LIMIT, buf, sizeof(buf));
 	if (len == 0 || s->sock == NULL || (f = sig_frame(s, eth_src, len)) == NULL)
 		return;

@@ -934,6 +934,15 @@ dp_decap_burst(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *dec, unsigned 
 	}
 }
 
+/* To mip6ha-cp on the signalling tap; its answer is awaited (DP_SIG_POLL_US). */
+static void
+dp_to_sig(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	dp_event(lc, DP_EV_PUNT_SIG);
+	lc->sig_sent = true;
+	dp_tx(lc, lc->dp->sig, m);
+}
+
 static bool
 dp_is_mps(const struct rte_mbuf *m, const struct dp_meta *mt)
 {
@@ -970,9 +979,7 @@ dp_hao_to_ha(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_m
 		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP);
 		return;
 	}
-	dp_event(lc, DP_EV_PUNT_SIG);
-	lc->sig_sent = true;
-	dp_tx(lc, lc->dp->sig, m);
+	dp_to_sig(lc, m);
 }
 
 /* Not to a bound HoA: the HA's own traffic, signalling, or plain routing. */
@@ -992,17 +999,13 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 			return;
 		}
 		if (mt->nh == DP_NH_MH) {
-			dp_event(lc, DP_EV_PUNT_SIG);
-			lc->sig_sent = true;
-			dp_tx(lc, lc->dp->sig, m);
+			dp_to_sig(lc, m);
 			return;
 		}
 		/* A Mobile Prefix Solicitation comes with a Home Address option
 		 * the kernel has no code for (RFC 6275 §6.7): mip6ha-cp answers. */
 		if (mt->nh == DP_NH_ICMPV6 && (mt->flags & DP_M_HAO) && dp_is_mps(m, mt)) {
-			dp_event(lc, DP_EV_PUNT_SIG);
-			lc->sig_sent = true;
-			dp_tx(lc, lc->dp->sig, m);
+			dp_to_sig(lc, m);
 			return;
 		}
 		if (mt->flags & DP_M_HAO) {
@@ -1015,9 +1018,7 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 		return;
 	}
 	if (mt->nh == DP_NH_MH) {
-		dp_event(lc, DP_EV_PUNT_SIG);
-		lc->sig_sent = true;
-		dp_tx(lc, lc->dp->sig, m);
+		dp_to_sig(lc, m);
 		return;
 	}
 	dp_forward(lc, pidx, m, mt, false);

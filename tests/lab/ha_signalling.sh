@@ -17,14 +17,7 @@ BUILD=$1 ROOT=$2
 lab_init ha-sig
 command -v tshark >/dev/null || skip "needs tshark"
 
-netns_add home
-netns_add ha
-netns_add cn
-netns_add coa
-link_add ha veth-home home eth0
-link_add ha veth-core cn eth0
-link_add ha veth-foreign coa eth0
-on ha sysctl -qw net.ipv6.conf.all.forwarding=1
+ha_lab home:home core:cn foreign:coa
 
 ha_config "$tmp/ha.yaml" 1024 home core foreign <<'EOF'
   max_binding_lifetime: 3600

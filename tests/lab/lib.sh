@@ -95,6 +95,17 @@ link_add() {
 		on "$1" ip link set "$2" up && on "$3" ip link set "$4" up
 }
 
+# ha_lab PORT:NS...: namespace ha with forwarding on and, per PORT, a veth
+# pair from veth-PORT in ha to eth0 in namespace NS (made here).
+ha_lab() {
+	local pn
+	netns_add ha || return
+	for pn; do
+		netns_add "${pn#*:}" && link_add ha "veth-${pn%%:*}" "${pn#*:}" eth0 || return
+	done
+	on ha sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
 mac() { # mac NS IFACE
 	on "$1" cat "/sys/class/net/$2/address"
 }
