@@ -245,6 +245,7 @@ mh_decode(const uint8_t *pkt, size_t len, struct mh_msg *m)
 	if (off == 0 || off + 8 > len)
 		return MH_ERR_DISCARD;
 	mh = pkt + off;
+	m->final_dst = final_dst;
 	m->mh_off = (uint16_t)off;
 	m->mh_len = (uint16_t)(((size_t)mh[1] + 1) * 8);
 	/* §6.1.1: the MH is the last header and fills the payload exactly. */
@@ -268,10 +269,24 @@ mh_decode(const uint8_t *pkt, size_t len, struct mh_msg *m)
 	}
 	m->coa = m->src;
 	m->opt_off = mh_opt_start(m->type);
-	if (m->type == MH_BU) {
+	switch (m->type) {
+	case MH_BU:
 		m->seq = mh_get16(mh + 6);
 		m->flags = mh_get16(mh + 8);
 		m->lifetime = mh_get16(mh + 10);
+		break;
+	case MH_BA: /* §6.1.8 */
+		m->status = mh[6];
+		m->ba_flags = mh[7];
+		m->seq = mh_get16(mh + 8);
+		m->lifetime = mh_get16(mh + 10);
+		break;
+	case MH_BE: /* §6.1.9: the Home Address it is about */
+		m->status = mh[6];
+		memcpy(&m->coa, mh + 8, 16);
+		break;
+	default:
+		break;
 	}
 	return mh_options(mh, m);
 }
@@ -368,6 +383,36 @@ mh_ba_encode(const struct mh_ba *ba, uint8_t *buf, size_t cap)
 	}
 	mh_put16(mh + 4, mh_csum(&ba->src, ba->rh2 ? &ba->hoa : &ba->dst, MH_PROTO, mh, MH_BA_LEN));
 	return total;
+}
+
+size_t
+mh_bu_encode(const struct mh_bu *bu, uint8_t *buf, size_t cap)
+{
+	uint8_t *o = buf + MH_IPV6_HDR, *mh = o + MH_HAO_HDR;
+
+	if (cap < MH_BU_PACKET)
+		return 0;
+	mh_ipv6(buf, &bu->src, &bu->ha, MH_NH_DSTOPT, MH_HAO_HDR + 32, bu->hop_limit);
+	memset(o, 0, MH_HAO_HDR + 32);
+	o[0] = MH_PROTO;
+	o[1] = MH_HAO_HDR / 8 - 1;
+	o[2] = MH_OPT_PADN; /* PadN(2): the option at 8n+6 */
+	o[3] = 2;
+	o[6] = MH_OPT_HAO;
+	o[7] = 16;
+	memcpy(o + 8, &bu->hoa, 16);
+	mh[0] = MH_NO_NEXT;
+	mh[1] = 32 / 8 - 1;
+	mh[2] = MH_BU;
+	mh_put16(mh + 6, bu->seq);
+	mh_put16(mh + 8, bu->flags);
+	mh_put16(mh + 10, bu->lifetime);
+	mh[12] = MH_OPT_PADN; /* PadN(0): the Alternate CoA at 8n+6 */
+	mh[14] = MH_OPT_ALTCOA;
+	mh[15] = 16;
+	memcpy(mh + 16, &bu->coa, 16);
+	mh_put16(mh + 4, mh_csum(&bu->hoa, &bu->ha, MH_PROTO, mh, 32));
+	return MH_BU_PACKET;
 }
 
 size_t

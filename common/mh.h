@@ -85,7 +85,7 @@ struct mh_msg {
 	struct in6_addr src; /**< IPv6 source (the CoA for a BU from away) */
 	struct in6_addr dst; /**< IPv6 destination (an HA address) */
 	struct in6_addr hoa; /**< the Home Address option's, else src */
-	struct in6_addr coa; /**< Alternate Care-of Address option's, else src */
+	struct in6_addr coa; /**< Alternate Care-of Address option's, else src; BE: its HoA field */
 	bool has_hao;	     /**< the packet carried a Home Address option */
 	bool has_rh2;	     /**< ... a type 2 routing header */
 	bool has_altcoa;     /**< ... an Alternate Care-of Address option */
@@ -97,12 +97,15 @@ struct mh_msg {
 	uint16_t mh_len;     /**< its length, (Header Len + 1) * 8 */
 	uint16_t opt_off;    /**< first mobility option, from the MH start */
 	uint16_t auth_off;   /**< RFC 4285 option, from the MH start (has_auth) */
-	uint16_t seq;	     /**< BU: Sequence # */
+	uint16_t seq;	     /**< BU, BA: Sequence # */
 	uint16_t flags;	     /**< BU: enum mh_bu_flag */
-	uint16_t lifetime;   /**< BU: 4-second units */
+	uint16_t lifetime;   /**< BU, BA: 4-second units */
 	uint16_t param_ptr;  /**< MH_ERR_PARAM_*: offset of the field in the packet */
 	uint16_t refresh;    /**< BRA option's Refresh Interval (4 s units), 0 if none */
 	bool has_bra;
+	struct in6_addr final_dst; /**< the type 2 routing header's address, else dst */
+	uint8_t status;		   /**< BA, BE: Status */
+	uint8_t ba_flags;	   /**< BA: MH_BA_K */
 };
 
 /**
@@ -181,6 +184,29 @@ size_t mh_ba_encode(const struct mh_ba *ba, uint8_t *buf, size_t cap);
  * (:: when the offending packet had no Home Address option).
  * @return its length, or 0 when @p cap is too small.
  */
+/** A mobile node's home registration (RFC 6275 §11.7.1). */
+struct mh_bu {
+	struct in6_addr src; /**< IPv6 source: the CoA, or at home the address there */
+	struct in6_addr coa; /**< Alternate Care-of Address option; the HoA deregisters */
+	struct in6_addr ha;  /**< destination */
+	struct in6_addr hoa; /**< Home Address option */
+	uint16_t seq;
+	uint16_t flags;	   /**< enum mh_bu_flag */
+	uint16_t lifetime; /**< 4-second units; 0 deregisters */
+	uint8_t hop_limit;
+};
+
+#define MH_BU_PACKET (MH_IPV6_HDR + MH_HAO_HDR + 32)
+
+/**
+ * A Binding Update as a mobile node sends it: IPv6 from the CoA, a Destination
+ * Options header with PadN and the Home Address option (8n+6), the BU with
+ * PadN(0) and the Alternate Care-of Address option; the checksum's
+ * pseudo-header takes the Home Address (§6.1.1). @return MH_BU_PACKET, or 0
+ * when @p cap is short.
+ */
+size_t mh_bu_encode(const struct mh_bu *bu, uint8_t *buf, size_t cap);
+
 size_t mh_be_encode(const struct in6_addr *src, const struct in6_addr *dst,
 		    const struct in6_addr *hoa, uint8_t status, uint8_t hop_limit, uint8_t *buf,
 		    size_t cap);

@@ -1254,6 +1254,7 @@ static const struct field home_agent_fields[] = {
 
 static const struct field mobile_node_fields[] = {
 	F_STR(struct conf, "interface", mobile_node.interface, FL_IFNAME, REQ_MN),
+	F_STR(struct conf, "tunnel", mobile_node.tunnel, FL_IFNAME, REQ_NO),
 	F_PREFIX(struct conf, "home_address", mobile_node.home_address, 1, FL_OPTIONAL, REQ_MN),
 	F_ADDR(struct conf, "home_agent", mobile_node.home_agent, REQ_NO),
 	F_UINT(struct conf, "max_binding_lifetime", mobile_node.max_binding_lifetime, 0, 262140,
@@ -1305,6 +1306,7 @@ conf_defaults(struct conf *c)
 	c->home_agent.policy.default_action = CONF_ACTION_ALLOW;
 	c->home_agent.auth.required = false;
 	c->mobile_node.home_agent = in6addr_any;
+	strcpy(c->mobile_node.tunnel, "mip6ha-mn");
 	c->mobile_node.max_binding_lifetime = 262140;
 }
 

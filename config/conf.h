@@ -142,6 +142,7 @@ struct conf {
 
 	struct {
 		char interface[CONF_NAME_MAX];
+		char tunnel[CONF_NAME_MAX]; /**< the TUN device of the Home Address */
 		struct conf_prefix home_address;
 		struct in6_addr home_agent; /**< :: means discover with DHAAD */
 		uint32_t max_binding_lifetime;

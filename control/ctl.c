@@ -440,10 +440,21 @@ ctl_fib(struct fib *fib, int argc, char **argv, FILE *out, bool json)
 static int
 ctl_stats(const struct ctl_ctx *cx, FILE *out, bool json)
 {
-	const struct bt *t = bcache_table(cx->bc);
+	const struct bt *t;
+	const char *path;
 	bool huge;
-	const char *path = bt_path(t, &huge);
 
+	if (cx->bc == NULL) { /* a mobile node: its own counters only */
+		if (json)
+			fputc('{', out);
+		if (cx->stats != NULL)
+			cx->stats(cx->arg, out, json);
+		if (json)
+			fputs("}\n", out);
+		return 0;
+	}
+	t = bcache_table(cx->bc);
+	path = bt_path(t, &huge);
 	if (json) {
 		fputc('{', out);
 		if (cx->stats != NULL) {
@@ -495,6 +506,19 @@ ctl_exec(const struct ctl_ctx *cx, int argc, char **argv, FILE *out)
 	if (n == 0 || strcmp(argv[0], "help") == 0) {
 		fputs(ctl_usage, out);
 		return n == 0 ? 2 : 0;
+	}
+	if (strcmp(argv[0], "bul") == 0 && n == 1) {
+		if (cx->bul == NULL) {
+			fputs("error: no Binding Update List: this node is a Home Agent\n", out);
+			return 1;
+		}
+		cx->bul(cx->arg, out, json);
+		return 0;
+	}
+	if (bc == NULL && (strcmp(argv[0], "bc") == 0 || strcmp(argv[0], "fib") == 0 ||
+			   strcmp(argv[0], "ha-list") == 0)) {
+		fprintf(out, "error: \"%s\": this node is a mobile node (try bul)\n", argv[0]);
+		return 1;
 	}
 	if (strcmp(argv[0], "bc") == 0) {
 		if (n == 1)

@@ -31,7 +31,10 @@
 	"  stats                      protocol counters (BA and BE status histograms,\n"           \
 	"                             discards, home link) and binding-table statistics\n"         \
 	"  ha-list                    the Home Agents List: this HA and those heard on\n"          \
-	"                             the home link, most preferred first\n"
+	"                             the home link, most preferred first\n"                       \
+	"  bul                        a mobile node's Binding Update List: HoA, CoA, HA,\n"        \
+	"                             state, lifetime, sequence, retransmissions, and the\n"       \
+	"                             timing of the last handover\n"
 
 #include "bcache.h"
 #include "fib.h"
@@ -42,10 +45,13 @@
 /** Bind and listen on @p path (creating its directory); -errno with a message. */
 int ctl_listen(const char *path, char *err, size_t errlen);
 
-/** What the commands reach. The printers may be NULL (not running yet). */
+/** What the commands reach. The printers may be NULL (not running yet);
+ * a mobile node has no @p bc and no @p fib. */
 struct ctl_ctx {
 	struct bcache *bc;
 	struct fib *fib;
+	/** A mobile node's Binding Update List. */
+	void (*bul)(void *arg, FILE *out, bool json);
 	void *arg;
 	/** Protocol counters, as "name":{...} members when @p json. */
 	void (*stats)(void *arg, FILE *out, bool json);

@@ -27,6 +27,7 @@
 #include "fib.h"
 #include "clock.h"
 #include "log.h"
+#include "mn.h"
 #include "mip6ha_version.h"
 #include "ndisc.h"
 #include "nl.h"
@@ -373,6 +374,27 @@ cp_mirror(struct cp *cp)
 }
 
 static int
+cp_run_mn(struct conf *c)
+{
+	char err[512];
+	struct nl *nl = nl_new(err, sizeof(err));
+	int sfd = cp_signals(), lfd, rc;
+
+	if (nl == NULL)
+		fatalx("%s", err);
+	lfd = ctl_listen(c->control.socket, err, sizeof(err));
+	if (lfd < 0 || sfd < 0)
+		fatalx("control socket: %s", lfd < 0 ? err : "signalfd failed");
+	log_info("listening on %s", c->control.socket);
+	rc = mn_run(c, nl, sfd, lfd);
+	close(lfd);
+	unlink(c->control.socket);
+	nl_free(nl);
+	conf_free(c);
+	return rc;
+}
+
+static int
 cp_run(const char *path, bool debug, bool use_syslog)
 {
 	struct conf *c = conf_load(path, stderr);
@@ -386,9 +408,8 @@ cp_run(const char *path, bool debug, bool use_syslog)
 	log_init("mip6ha-cp", debug ? LOG_LEVEL_DEBUG : (enum log_level)c->control.log_level);
 	if (use_syslog)
 		log_to_syslog();
-	if (c->node.role != CONF_ROLE_HA)
-		log_warnx("node.role is %s: only the Home Agent role is implemented yet",
-			  conf_role_name(c->node.role));
+	if (c->node.role == CONF_ROLE_MN)
+		return cp_run_mn(c);
 	cp.bc = bcache_open(c, err, sizeof(err));
 	if (cp.bc == NULL)
 		fatalx("binding table: %s", err);

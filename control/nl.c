@@ -10,9 +10,11 @@
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
+#include <netlink/route/link.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
+#include <netlink/route/rule.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
@@ -29,6 +31,10 @@ struct nl {
 	struct nl_cache_mngr *mngr;
 	struct nl_cache *routes, *neighs;
 	struct fib *fib;
+	/* The mobile node's watch of its interface. */
+	struct nl_cache_mngr *watch;
+	struct nl_cache *addrs, *links, *wroutes;
+	bool changed;
 	char devs[NL_DEVS_MAX][16];
 	size_t n_devs;
 	struct nl_mirror_counters n;
@@ -67,6 +73,8 @@ nl_free(struct nl *n)
 		return;
 	if (n->mngr != NULL)
 		nl_cache_mngr_free(n->mngr);
+	if (n->watch != NULL)
+		nl_cache_mngr_free(n->watch);
 	nl_socket_free(n->sk);
 	free(n);
 }
@@ -158,6 +166,86 @@ nl_addr_add(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen)
 out:
 	nl_addr_put(local);
 	rtnl_addr_put(ra);
+	return nl_errno(rc);
+}
+
+int
+nl_addr_del(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen)
+{
+	struct rtnl_addr *ra = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(AF_INET6, a, sizeof(*a));
+	int rc = -NLE_NOMEM;
+
+	if (ra == NULL || local == NULL)
+		goto out;
+	nl_addr_set_prefixlen(local, plen);
+	rtnl_addr_set_ifindex(ra, ifindex);
+	rtnl_addr_set_family(ra, AF_INET6);
+	rtnl_addr_set_local(ra, local);
+	rtnl_addr_set_prefixlen(ra, plen);
+	rc = rtnl_addr_delete(n->sk, ra, 0);
+	if (rc == -NLE_NOADDR || rc == -NLE_OBJ_NOTFOUND)
+		rc = 0;
+out:
+	nl_addr_put(local);
+	rtnl_addr_put(ra);
+	return nl_errno(rc);
+}
+
+int
+nl_rule_from(struct nl *n, const struct in6_addr *src, uint32_t table, uint32_t prio, bool add)
+{
+	struct rtnl_rule *r = rtnl_rule_alloc();
+	struct nl_addr *a = nl_addr_build(AF_INET6, src, sizeof(*src));
+	int rc = -NLE_NOMEM;
+
+	if (r == NULL || a == NULL)
+		goto out;
+	nl_addr_set_prefixlen(a, 128);
+	rtnl_rule_set_family(r, AF_INET6);
+	rtnl_rule_set_src(r, a);
+	rtnl_rule_set_table(r, table);
+	rtnl_rule_set_prio(r, prio);
+	rtnl_rule_set_action(r, FR_ACT_TO_TBL);
+	if (add) {
+		rc = rtnl_rule_add(n->sk, r, NLM_F_CREATE | NLM_F_EXCL);
+		if (rc == -NLE_EXIST)
+			rc = 0;
+	} else {
+		rc = rtnl_rule_delete(n->sk, r, 0);
+		if (rc == -NLE_OBJ_NOTFOUND || rc == -NLE_NOADDR)
+			rc = 0;
+	}
+out:
+	nl_addr_put(a);
+	rtnl_rule_put(r);
+	return nl_errno(rc);
+}
+
+int
+nl_route_default_dev(struct nl *n, uint32_t table, int ifindex)
+{
+	struct rtnl_route *r = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *dst = nl_addr_build(AF_INET6, &in6addr_any, sizeof(in6addr_any));
+	int rc = -NLE_NOMEM;
+
+	if (r == NULL || nh == NULL || dst == NULL)
+		goto out;
+	nl_addr_set_prefixlen(dst, 0);
+	rtnl_route_set_family(r, AF_INET6);
+	rtnl_route_set_table(r, table);
+	rtnl_route_set_dst(r, dst);
+	rtnl_route_set_scope(r, RT_SCOPE_LINK);
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_add_nexthop(r, nh);
+	nh = NULL; /* the route owns it */
+	rc = rtnl_route_add(n->sk, r, NLM_F_CREATE | NLM_F_REPLACE);
+out:
+	if (nh != NULL)
+		rtnl_route_nh_free(nh);
+	nl_addr_put(dst);
+	rtnl_route_put(r);
 	return nl_errno(rc);
 }
 
@@ -342,4 +430,101 @@ const struct nl_mirror_counters *
 nl_mirror_counters(const struct nl *n)
 {
 	return &n->n;
+}
+
+static void
+nl_watch_change(struct nl_cache *cache, struct nl_object *obj, int action, void *arg)
+{
+	struct nl *n = arg;
+
+	(void)cache;
+	(void)obj;
+	(void)action;
+	n->changed = true;
+}
+
+int
+nl_watch_start(struct nl *n, char *err, size_t errlen)
+{
+	int rc;
+
+	rc = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE, &n->watch);
+	if (rc == 0)
+		rc = nl_cache_mngr_add(n->watch, "route/addr", nl_watch_change, n, &n->addrs);
+	if (rc == 0)
+		rc = nl_cache_mngr_add(n->watch, "route/link", nl_watch_change, n, &n->links);
+	if (rc == 0)
+		rc = nl_cache_mngr_add(n->watch, "route/route", nl_watch_change, n, &n->wroutes);
+	if (rc < 0) {
+		snprintf(err, errlen, "netlink watch: %s", nl_geterror(rc));
+		if (n->watch != NULL)
+			nl_cache_mngr_free(n->watch);
+		n->watch = NULL;
+		return nl_errno(rc);
+	}
+	n->changed = true;
+	return 0;
+}
+
+int
+nl_watch_fd(const struct nl *n)
+{
+	return n->watch != NULL ? nl_cache_mngr_get_fd(n->watch) : -1;
+}
+
+bool
+nl_watch_input(struct nl *n)
+{
+	bool changed;
+
+	if (n->watch != NULL && nl_cache_mngr_data_ready(n->watch) < 0)
+		n->changed = true; /* an overrun: look again anyway */
+	changed = n->changed;
+	n->changed = false;
+	return changed;
+}
+
+size_t
+nl_watch_addrs(struct nl *n, int ifindex, struct nl_if_addr *out, size_t max)
+{
+	struct nl_object *o;
+	size_t k = 0;
+
+	for (o = nl_cache_get_first(n->addrs); o != NULL && k < max; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		unsigned int fl = (unsigned int)rtnl_addr_get_flags(a);
+
+		if (rtnl_addr_get_family(a) != AF_INET6 || rtnl_addr_get_ifindex(a) != ifindex ||
+		    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
+		    !nl_addr6(rtnl_addr_get_local(a), &out[k].addr, NULL))
+			continue;
+		/* RFC 4429: an optimistic address may be used while DAD runs. */
+		out[k].usable = !(fl & IFA_F_DADFAILED) &&
+				(!(fl & IFA_F_TENTATIVE) || (fl & IFA_F_OPTIMISTIC));
+		out[k].created = rtnl_addr_get_create_time(a);
+		k++;
+	}
+	return k;
+}
+
+bool
+nl_watch_default_via(struct nl *n, int ifindex)
+{
+	struct nl_object *o;
+
+	for (o = nl_cache_get_first(n->wroutes); o != NULL; o = nl_cache_get_next(o)) {
+		struct rtnl_route *r = (struct rtnl_route *)o;
+		struct rtnl_nexthop *nh;
+
+		if (rtnl_route_get_family(r) != AF_INET6 ||
+		    rtnl_route_get_table(r) != RT_TABLE_MAIN ||
+		    nl_addr_get_prefixlen(rtnl_route_get_dst(r)) != 0 ||
+		    rtnl_route_get_nnexthops(r) < 1)
+			continue;
+		nh = rtnl_route_nexthop_n(r, 0);
+		if (rtnl_route_nh_get_ifindex(nh) == ifindex &&
+		    rtnl_route_nh_get_gateway(nh) != NULL)
+			return true;
+	}
+	return false;
 }

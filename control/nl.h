@@ -32,6 +32,33 @@ int nl_neigh_own(struct nl *n, int ifindex, const struct in6_addr *a, const uint
 		 bool add);
 int nl_addr_add(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen);
 
+/** Remove @p a/@p plen from @p ifindex; an address not there is fine. @return 0 or -errno. */
+int nl_addr_del(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen);
+
+/** Add or delete the policy rule "from @p src lookup @p table" at @p prio. @return 0 or -errno. */
+int nl_rule_from(struct nl *n, const struct in6_addr *src, uint32_t table, uint32_t prio, bool add);
+
+/** Add or replace "default dev @p ifindex" in routing table @p table. @return 0 or -errno. */
+int nl_route_default_dev(struct nl *n, uint32_t table, int ifindex);
+
+/** A global IPv6 address of an interface, as the mobile node's watch sees it. */
+struct nl_if_addr {
+	struct in6_addr addr;
+	bool usable;	  /**< neither tentative (unless optimistic) nor DAD-failed */
+	uint32_t created; /**< the kernel's creation stamp, hundredths of a second */
+};
+
+/** Watch addresses, links and routes (libnl cache manager, events, no polling). */
+int nl_watch_start(struct nl *n, char *err, size_t errlen);
+/** The watch's socket, for epoll; -1 when not watching. */
+int nl_watch_fd(const struct nl *n);
+/** Read what rtnetlink reported. @return true when anything changed since the last call. */
+bool nl_watch_input(struct nl *n);
+/** The global IPv6 addresses of @p ifindex, at most @p max. */
+size_t nl_watch_addrs(struct nl *n, int ifindex, struct nl_if_addr *out, size_t max);
+/** True when the main table has a default route through a router on @p ifindex. */
+bool nl_watch_default_via(struct nl *n, int ifindex);
+
 struct fib;
 
 /** What the mirror wrote, for `stats`. */

@@ -207,3 +207,86 @@ elif len(a) == 1:
 else:
     print(s["dataplane"][a[0]][a[1]])' "$@"
 }
+
+# seed_lab: the seed experiment's topology (the MIPL article's "denali" and
+# "raven"), every link a veth pair, the two shared links bridges in
+# namespace sw:
+#
+#   cn ──── fr ─────────────── ha (mip6ha-dp: ports home, core)
+#   2001:db8:cc::10   │  2001:db8:ff::2/::1      │ veth-home
+#                     │ eth1 2001:db8:1::1       │
+#              br-foreign (radvd: 2001:db8:1::/64)   br-home (our RAs: 2001:db8::/64)
+#                     └──────── mn eth0 ─────────┘  (its port in sw moves)
+#
+# The HA's core port faces fr, the foreign router, which routes 2001:db8::/64
+# to the HA. mn starts on the home link; mn_move home|foreign moves it.
+seed_lab() {
+	ha_lab home:sw core:fr && netns_add mn || return
+	# ha_lab gave sw and fr an eth0 each: sw's is the HA's port on br-home.
+	on sw ip link add br-home type bridge && on sw ip link add br-foreign type bridge &&
+		on sw ip link set br-home up && on sw ip link set br-foreign up &&
+		on sw ip link set eth0 master br-home || return
+	netns_add cn && link_add fr eth2 cn eth0 && link_add fr eth1 sw fr-port &&
+		link_add mn eth0 sw mn-port || return
+	on sw ip link set fr-port master br-foreign && on sw ip link set mn-port master br-home &&
+		on sw sysctl -qw net.ipv6.conf.all.disable_ipv6=1 || return
+	on fr sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+		on fr ip addr add 2001:db8:ff::2/64 dev eth0 nodad &&
+		on fr ip addr add 2001:db8:1::1/64 dev eth1 nodad &&
+		on fr ip addr add 2001:db8:cc::1/64 dev eth2 nodad &&
+		on fr ip route add 2001:db8::/64 via 2001:db8:ff::1 dev eth0 || return
+	on cn ip addr add 2001:db8:cc::10/64 dev eth0 nodad &&
+		on cn ip route add default via 2001:db8:cc::1 || return
+	# The laptop: SLAAC from whichever router it hears, no DAD wait (netns_add).
+	on mn sysctl -qw net.ipv6.conf.eth0.accept_ra=1 net.ipv6.conf.eth0.autoconf=1
+}
+
+# seed_ha_addrs: the HA's core address and default route, once mip6ha-dp
+# made its taps.
+seed_ha_addrs() {
+	on ha ip addr add 2001:db8:ff::1/64 dev ha-core nodad &&
+		on ha ip route add default via 2001:db8:ff::2 dev ha-core
+}
+
+# seed_radvd: Debian's radvd advertising 2001:db8:1::/64 on the foreign link,
+# with Mobile IPv6's short intervals (RFC 6275 §7.5) and the Advertisement
+# Interval option.
+seed_radvd() {
+	cat >"$tmp/radvd.conf" <<EOF
+interface eth1 {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 0.5;
+	MaxRtrAdvInterval 1.5;
+	MinDelayBetweenRAs 0.05;
+	AdvIntervalOpt on;
+	AdvHomeAgentFlag off;
+	prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
+};
+EOF
+	start_bg fr "$tmp/radvd.log" radvd -n -d 1 -m stderr -C "$tmp/radvd.conf" \
+		-p "$tmp/radvd.pid"
+}
+
+# mn_config FILE: the mobile node's configuration; more mobile_node keys,
+# indented by two, on stdin.
+mn_config() {
+	{
+		cat <<EOF
+node: {role: mn, name: raven}
+control: {socket: $tmp/mn.sock}
+mobile_node:
+  interface: eth0
+  tunnel: mip6ha-mn
+  home_address: 2001:db8::beef/64
+EOF
+		cat
+	} >"$1"
+}
+
+# mn_move home|foreign: the laptop leaves its link (carrier lost: the kernel
+# drops its autoconfigured addresses) and joins the other one.
+mn_move() {
+	on mn ip link set eth0 down &&
+		on sw ip link set mn-port master "br-$1" &&
+		on mn ip link set eth0 up
+}

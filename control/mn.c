@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Mobile Node role (node.role: mn), the seed experiment's laptop. The
+ * kernel does SLAAC from the routers' advertisements; we watch its addresses
+ * through netlink and feed movements to the Binding Update List (bul.c), and
+ * carry out what it asks:
+ *
+ * - Binding Updates leave through an IPPROTO_RAW socket, whole packets we
+ *   build (Home Address option included), so no CONFIG_IPV6_MIP6 is needed.
+ * - Binding Acknowledgements carry a type 2 routing header, which a kernel
+ *   without MIP6 drops: an AF_PACKET socket on the mobile interface reads them
+ *   first (and the Router Advertisements, to time the handover).
+ * - While away the Home Address lives on a TUN device, and a policy rule sends
+ *   traffic from it into the TUN; we encapsulate it to the Home Agent (RFC
+ *   2473, outer source the CoA) and write what the Home Agent tunnels to us,
+ *   read from a raw socket of protocol 41, back into the TUN.
+ * - At home the Home Address sits on the mobile interface, and the kernel
+ *   answers Neighbor Discovery for it (unsolicited NA via ndisc_notify).
+ */
+#include "mn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <linux/if_tun.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bul.h"
+#include "clock.h"
+#include "ctl.h"
+#include "icmp6.h"
+#include "log.h"
+#include "mh.h"
+#include "nl.h"
+
+#define MN_TABLE     0x6d36 /* "m6": the table of Home Address traffic while away */
+#define MN_RULE_PRIO 1000
+#define MN_PKT_MAX   2048
+#define MN_ADDRS_MAX 32
+#define MN_BURST     64
+#define MN_OUTER     40 /* IPv6 header of the tunnel (no encapsulation limit option) */
+#define MN_HOP_LIMIT 64
+#define MN_DHAAD_LEN 8
+
+/* Per-reason counters, for `mip6ha stats`. */
+#define MN_COUNTERS(X)                                                                             \
+	X(moves)                                                                                   \
+	X(ra_rx)                                                                                   \
+	X(bu_tx)                                                                                   \
+	X(ba_rx)                                                                                   \
+	X(brr_rx)                                                                                  \
+	X(be_rx)                                                                                   \
+	X(mh_ignored)                                                                              \
+	X(dhaad_tx)                                                                                \
+	X(dhaad_rx)                                                                                \
+	X(encap)                                                                                   \
+	X(encap_dropped)                                                                           \
+	X(decap)                                                                                   \
+	X(decap_refused)                                                                           \
+	X(send_errors)
+
+struct mn_counters {
+#define MN_FIELD(name) uint64_t name;
+	MN_COUNTERS(MN_FIELD)
+#undef MN_FIELD
+};
+
+struct mn {
+	const struct conf *c;
+	struct nl *nl;
+	struct bul b;
+	struct ctl_ctx ctl;
+	int ifindex, tun_ifindex;
+	int ep, lfd, sfd, tun, raw, t41, pkt, icmp;
+	enum bul_hoa hoa_at;
+	uint64_t ra_us;	      /* last Router Advertisement on the mobile interface */
+	uint64_t move_ra_us;  /* the one before the last movement */
+	uint64_t first_in_us; /* first packet from the tunnel after the last BA */
+	struct mn_counters n;
+};
+
+static const char *
+mn_ntop(const struct in6_addr *a, char *buf)
+{
+	return inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
+}
+
+static void
+mn_ipv6(uint8_t *p, const struct in6_addr *src, const struct in6_addr *dst, uint8_t nh, size_t plen)
+{
+	memset(p, 0, 8);
+	p[0] = 0x60;
+	p[4] = (uint8_t)(plen >> 8);
+	p[5] = (uint8_t)plen;
+	p[6] = nh;
+	p[7] = MN_HOP_LIMIT;
+	memcpy(p + 8, src, 16);
+	memcpy(p + 24, dst, 16);
+}
+
+/* A whole IPv6 packet out through the kernel's routing (IPPROTO_RAW). */
+static void
+mn_send(struct mn *mn, const uint8_t *p, size_t len)
+{
+	struct sockaddr_in6 to = {.sin6_family = AF_INET6};
+
+	memcpy(&to.sin6_addr, p + 24, 16);
+	if (sendto(mn->raw, p, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		mn->n.send_errors++;
+}
+
+/* Move the Home Address where the Binding Update List says it belongs. */
+static void
+mn_place_hoa(struct mn *mn, enum bul_hoa where)
+{
+	const struct in6_addr *hoa = &mn->b.hoa;
+	int rc = 0;
+
+	if (where == BUL_HOA_KEEP || where == mn->hoa_at)
+		return;
+	if (where == BUL_HOA_TUNNEL) {
+		rc |= nl_addr_del(mn->nl, mn->ifindex, hoa, mn->b.plen);
+		rc |= nl_addr_add(mn->nl, mn->tun_ifindex, hoa, 128);
+		rc |= nl_rule_from(mn->nl, hoa, MN_TABLE, MN_RULE_PRIO, true);
+	} else {
+		rc |= nl_rule_from(mn->nl, hoa, MN_TABLE, MN_RULE_PRIO, false);
+		rc |= nl_addr_del(mn->nl, mn->tun_ifindex, hoa, 128);
+		if (where == BUL_HOA_INTERFACE)
+			rc |= nl_addr_add(mn->nl, mn->ifindex, hoa, mn->b.plen);
+		else
+			rc |= nl_addr_del(mn->nl, mn->ifindex, hoa, mn->b.plen);
+	}
+	if (rc != 0)
+		log_warnx("moving the Home Address to the %s: a netlink request failed",
+			  where == BUL_HOA_TUNNEL ? "tunnel" : "mobile interface");
+	mn->hoa_at = where;
+}
+
+static void
+mn_send_dhaad(struct mn *mn)
+{
+	uint8_t p[MN_OUTER + MN_DHAAD_LEN] = {0}, *icmp = p + MN_OUTER;
+	struct in6_addr any = icmp6_ha_anycast(&mn->b.hoa, mn->b.plen);
+	uint16_t sum;
+
+	mn_ipv6(p, &mn->b.coa, &any, IPPROTO_ICMPV6, MN_DHAAD_LEN);
+	icmp[0] = ICMP6_T_DHAAD_REQ; /* RFC 6275 §6.5 */
+	icmp[4] = (uint8_t)(mn->b.dhaad_id >> 8);
+	icmp[5] = (uint8_t)mn->b.dhaad_id;
+	sum = mh_csum(&mn->b.coa, &any, IPPROTO_ICMPV6, icmp, MN_DHAAD_LEN);
+	icmp[2] = (uint8_t)(sum >> 8);
+	icmp[3] = (uint8_t)sum;
+	mn_send(mn, p, sizeof(p));
+	mn->n.dhaad_tx++;
+}
+
+/* Carry out what the Binding Update List asked. */
+static void
+mn_apply(struct mn *mn, const struct bul_out *out)
+{
+	char h[INET6_ADDRSTRLEN], c[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN];
+	uint8_t p[MH_BU_PACKET];
+
+	/* Before the BU: its answer may be quicker than the netlink requests. */
+	mn_place_hoa(mn, out->hoa);
+	if (out->send_bu && mh_bu_encode(&out->bu, p, sizeof(p)) != 0) {
+		mn_send(mn, p, MH_BU_PACKET);
+		mn->n.bu_tx++;
+	}
+	if (out->send_dhaad)
+		mn_send_dhaad(mn);
+	if (out->log != NULL && (mn->b.state == BUL_HOME || mn->b.state == BUL_DEREGISTERING))
+		log_info("%s: home address %s, address on the home link %s, home agent %s, seq %u",
+			 out->log, mn_ntop(&mn->b.hoa, h), mn_ntop(&mn->b.home_addr, c),
+			 mn_ntop(&mn->b.ha, a), mn->b.seq);
+	else if (out->log != NULL)
+		log_info("%s: home address %s, care-of address %s, home agent %s, seq %u", out->log,
+			 mn_ntop(&mn->b.hoa, h), mn_ntop(&mn->b.coa, c), mn_ntop(&mn->b.ha, a),
+			 mn->b.seq);
+}
+
+/* Where are we? A usable address in the home prefix means home; else the
+ * newest other global address is the care-of address (the current one while
+ * it lasts). */
+static void
+mn_locate(struct mn *mn)
+{
+	struct nl_if_addr as[MN_ADDRS_MAX];
+	const struct in6_addr *home = NULL, *coa = NULL;
+	uint32_t newest = 0;
+	struct bul_out out;
+	size_t i, k;
+
+	k = nl_watch_addrs(mn->nl, mn->ifindex, as, MN_ADDRS_MAX);
+	for (i = 0; i < k; i++) {
+		if (!as[i].usable || memcmp(&as[i].addr, &mn->b.hoa, 16) == 0)
+			continue;
+		if (bul_in_home_prefix(&mn->b, &as[i].addr)) {
+			home = &as[i].addr;
+		} else if (memcmp(&as[i].addr, &mn->b.coa, 16) == 0 && mn->b.state != BUL_HOME) {
+			coa = &as[i].addr;
+			newest = UINT32_MAX;
+		} else if (coa == NULL || as[i].created > newest) {
+			coa = &as[i].addr;
+			newest = as[i].created;
+		}
+	}
+	if (home != NULL)
+		bul_move(&mn->b, clock_us(), BUL_AT_HOME, home, &out);
+	else if (coa != NULL)
+		bul_move(&mn->b, clock_us(), BUL_AWAY, coa, &out);
+	else
+		return;
+	if (out.send_bu || out.send_dhaad || out.hoa != BUL_HOA_KEEP) {
+		mn->n.moves++;
+		mn->move_ra_us = mn->ra_us;
+		mn->first_in_us = 0;
+	}
+	mn_apply(mn, &out);
+}
+
+/* HoA-sourced packets from the TUN, encapsulated to the Home Agent. */
+static void
+mn_tun_input(struct mn *mn)
+{
+	uint8_t p[MN_OUTER + MN_PKT_MAX];
+	ssize_t r;
+	int i;
+
+	for (i = 0; i < MN_BURST; i++) {
+		r = read(mn->tun, p + MN_OUTER, MN_PKT_MAX);
+		if (r <= 0)
+			return;
+		if (!bul_tunnelled(&mn->b) || r < 40 || (p[MN_OUTER] >> 4) != 6 ||
+		    memcmp(p + MN_OUTER + 8, &mn->b.hoa, 16) != 0) {
+			mn->n.encap_dropped++;
+			continue;
+		}
+		mn_ipv6(p, &mn->b.coa, &mn->b.ha, IPPROTO_IPV6, (size_t)r);
+		mn_send(mn, p, MN_OUTER + (size_t)r);
+		mn->n.encap++;
+	}
+}
+
+/* What the Home Agent tunnels to us (RFC 2473 §3.6: the kernel took the outer
+ * header off): only from our Home Agent, only to our Home Address. */
+static void
+mn_t41_input(struct mn *mn)
+{
+	uint8_t p[MN_PKT_MAX];
+	struct sockaddr_in6 from;
+	socklen_t fl;
+	ssize_t r;
+	int i;
+
+	for (i = 0; i < MN_BURST; i++) {
+		fl = sizeof(from);
+		r = recvfrom(mn->t41, p, sizeof(p), 0, (struct sockaddr *)&from, &fl);
+		if (r <= 0)
+			return;
+		if (r < 40 || (p[0] >> 4) != 6 || memcmp(&from.sin6_addr, &mn->b.ha, 16) != 0 ||
+		    memcmp(p + 24, &mn->b.hoa, 16) != 0 || !bul_tunnelled(&mn->b)) {
+			mn->n.decap_refused++;
+			continue;
+		}
+		if (write(mn->tun, p, (size_t)r) == r)
+			mn->n.decap++;
+		if (mn->first_in_us == 0 && mn->b.ba_us != 0)
+			mn->first_in_us = clock_us();
+	}
+}
+
+/* Mobility Headers from the Home Agent, and Router Advertisements' times. */
+static void
+mn_pkt_input(struct mn *mn)
+{
+	uint8_t p[MN_PKT_MAX];
+	struct sockaddr_ll sll;
+	struct bul_out out;
+	struct mh_msg m;
+	socklen_t sl;
+	ssize_t r;
+	int i;
+
+	for (i = 0; i < MN_BURST; i++) {
+		sl = sizeof(sll);
+		r = recvfrom(mn->pkt, p, sizeof(p), 0, (struct sockaddr *)&sll, &sl);
+		if (r <= 0)
+			return;
+		if (sll.sll_pkttype == PACKET_OUTGOING || r < 41)
+			continue;
+		if (p[6] == IPPROTO_ICMPV6 && p[40] == ICMP6_T_RA) {
+			mn->ra_us = clock_us();
+			mn->n.ra_rx++;
+			continue;
+		}
+		if ((p[6] != IPPROTO_ROUTING && p[6] != MH_PROTO) ||
+		    mh_decode(p, (size_t)r, &m) != MH_OK)
+			continue;
+		if (memcmp(&m.src, &mn->b.ha, 16) != 0 ||
+		    (m.type == MH_BA && memcmp(&m.final_dst, &mn->b.hoa, 16) != 0)) {
+			mn->n.mh_ignored++;
+			continue;
+		}
+		mn->n.ba_rx += m.type == MH_BA;
+		mn->n.brr_rx += m.type == MH_BRR;
+		mn->n.be_rx += m.type == MH_BE;
+		bul_mh(&mn->b, clock_us(), &m, &out);
+		mn_apply(mn, &out);
+	}
+}
+
+static void
+mn_icmp_input(struct mn *mn)
+{
+	uint8_t p[MN_PKT_MAX];
+	struct in6_addr ha;
+	struct bul_out out;
+	ssize_t r;
+
+	r = recv(mn->icmp, p, sizeof(p), 0);
+	if (r < MN_DHAAD_LEN + 16 || p[0] != ICMP6_T_DHAAD_REP || p[1] != 0)
+		return;
+	mn->n.dhaad_rx++;
+	memcpy(&ha, p + MN_DHAAD_LEN, 16); /* the most preferred first (§10.5) */
+	bul_dhaad_reply(&mn->b, clock_us(), (uint16_t)(p[4] << 8 | p[5]), &ha, &out);
+	mn_apply(mn, &out);
+}
+
+static double
+mn_ms(uint64_t from, uint64_t to)
+{
+	return from != 0 && to >= from ? (double)(to - from) / 1000.0 : -1.0;
+}
+
+static void
+mn_print_bul(void *arg, FILE *out, bool json)
+{
+	struct mn *mn = arg;
+	const struct bul *b = &mn->b;
+	char h[INET6_ADDRSTRLEN], c[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN];
+	uint64_t now = clock_us();
+	long left = b->expires_us > now ? (long)((b->expires_us - now) / 1000000u) : 0;
+	double ra_bu = mn_ms(mn->move_ra_us, b->bu_us);
+	double bu_ba = mn_ms(b->bu_us, b->ba_us), ba_in = mn_ms(b->ba_us, mn->first_in_us);
+
+	mn_ntop(&b->hoa, h);
+	mn_ntop(b->state == BUL_HOME || b->state == BUL_DEREGISTERING ? &b->home_addr : &b->coa, c);
+	mn_ntop(&b->ha, a);
+	if (json) {
+		fprintf(out,
+			"{\"bul\":[{\"hoa\":\"%s\",\"coa\":\"%s\",\"ha\":\"%s\",\"state\":\"%s\","
+			"\"lifetime\":%ld,\"granted\":%u,\"seq\":%u,\"retransmissions\":%u,"
+			"\"last_status\":%u,\"ra_to_bu_ms\":%.3f,"
+			"\"bu_to_ba_ms\":%.3f,\"ba_to_first_packet_ms\":%.3f}]}\n",
+			h, c, a, bul_state_name(b->state), left, b->granted_s, b->seq, b->retrans,
+			b->last_status, ra_bu, bu_ba, ba_in);
+		return;
+	}
+	fprintf(out, "hoa %s status %s\n coa %s flags AH\n ha %s\n", h, bul_state_name(b->state), c,
+		a);
+	fprintf(out, " lifetime %ld / %u seq %u retransmissions %u last status %u (%s)\n", left,
+		b->granted_s, b->seq, b->retrans, b->last_status,
+		mh_ba_status_name(b->last_status));
+	fprintf(out,
+		" last handover: RA to BU %.3f ms, BU to BA %.3f ms, BA to first packet %.3f ms\n",
+		ra_bu, bu_ba, ba_in);
+}
+
+static void
+mn_print_stats(void *arg, FILE *out, bool json)
+{
+	struct mn *mn = arg;
+	bool first = true;
+
+	fputs(json ? "\"mobile_node\":{" : "mobile node\n", out);
+#define MN_PRINT(name)                                                                             \
+	if (json)                                                                                  \
+		fprintf(out, "%s\"" #name "\":%llu", first ? "" : ",",                             \
+			(unsigned long long)mn->n.name);                                           \
+	else                                                                                       \
+		fprintf(out, "  %-15s %llu\n", #name, (unsigned long long)mn->n.name);             \
+	first = false;
+	MN_COUNTERS(MN_PRINT)
+#undef MN_PRINT
+	if (json)
+		fputc('}', out);
+}
+
+static int
+mn_tun_open(struct mn *mn, const char *name, int mtu)
+{
+	struct ifreq ifr = {0};
+	int fd, s;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%.*s", IFNAMSIZ - 1, name);
+	s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || ioctl(fd, TUNSETIFF, &ifr) != 0)
+		goto fail;
+	ifr.ifr_mtu = mtu;
+	if (ioctl(s, SIOCSIFMTU, &ifr) != 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+		goto fail;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+		goto fail;
+	close(s);
+	mn->tun_ifindex = (int)if_nametoindex(name);
+	return fd;
+fail:
+	if (s >= 0)
+		close(s);
+	close(fd);
+	return -1;
+}
+
+/* Write @p val to /proc/sys/net/ipv6/conf/@p ifname/@p key. */
+static void
+mn_sysctl(const char *ifname, const char *key, const char *val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	f = fopen(path, "w");
+	if (f == NULL || fputs(val, f) < 0 || fclose(f) != 0)
+		log_warn("%s", path);
+}
+
+static int
+mn_mtu(const char *ifname)
+{
+	struct ifreq ifr = {0};
+	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = 1500;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%.*s", IFNAMSIZ - 1, ifname);
+	if (s >= 0 && ioctl(s, SIOCGIFMTU, &ifr) == 0)
+		mtu = ifr.ifr_mtu;
+	if (s >= 0)
+		close(s);
+	return mtu;
+}
+
+static void
+mn_sockets(struct mn *mn)
+{
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6)};
+	struct icmp6_filter f;
+
+	mn->raw = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	mn->t41 = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IPV6);
+	mn->pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+	mn->icmp = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (mn->raw < 0 || mn->t41 < 0 || mn->pkt < 0 || mn->icmp < 0)
+		fatal("sockets (root or CAP_NET_RAW needed)");
+	sll.sll_ifindex = mn->ifindex;
+	if (bind(mn->pkt, (struct sockaddr *)&sll, sizeof(sll)) != 0)
+		fatal("AF_PACKET on %s", mn->c->mobile_node.interface);
+	ICMP6_FILTER_SETBLOCKALL(&f);
+	ICMP6_FILTER_SETPASS(ICMP6_T_DHAAD_REP, &f);
+	if (setsockopt(mn->icmp, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) != 0)
+		fatal("ICMP6_FILTER");
+}
+
+static void
+mn_watch(struct mn *mn, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+	if (epoll_ctl(mn->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+		fatal("epoll_ctl");
+}
+
+/* Until the next timer of the list, in milliseconds; -1 for none. */
+static int
+mn_timeout(const struct mn *mn)
+{
+	uint64_t next = mn->b.next_us, now = clock_us();
+
+	if (mn->b.expires_us != 0 && (next == 0 || mn->b.expires_us < next))
+		next = mn->b.expires_us;
+	if (next == 0)
+		return -1;
+	return next <= now ? 0 : (int)((next - now + 999) / 1000);
+}
+
+static int
+mn_loop(struct mn *mn)
+{
+	struct epoll_event evs[8];
+	struct signalfd_siginfo si;
+	struct bul_out out;
+	int i, n;
+
+	for (;;) {
+		n = epoll_wait(mn->ep, evs, 8, mn_timeout(mn));
+		if (n < 0 && errno != EINTR)
+			fatal("epoll_wait");
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == mn->sfd) {
+				if (read(mn->sfd, &si, sizeof(si)) == sizeof(si) &&
+				    si.ssi_signo != SIGHUP) {
+					log_info("signal %u: deregistering is left to the next "
+						 "start; exiting",
+						 si.ssi_signo);
+					return 0;
+				}
+			} else if (fd == mn->lfd) {
+				ctl_serve(mn->lfd, &mn->ctl);
+			} else if (fd == nl_watch_fd(mn->nl)) {
+				/* The RA that made the address is queued already. */
+				if (nl_watch_input(mn->nl)) {
+					mn_pkt_input(mn);
+					mn_locate(mn);
+				}
+			} else if (fd == mn->tun) {
+				mn_tun_input(mn);
+			} else if (fd == mn->t41) {
+				mn_t41_input(mn);
+			} else if (fd == mn->pkt) {
+				mn_pkt_input(mn);
+			} else if (fd == mn->icmp) {
+				mn_icmp_input(mn);
+			}
+		}
+		bul_tick(&mn->b, clock_us(), &out);
+		mn_apply(mn, &out);
+	}
+}
+
+int
+mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
+{
+	struct mn mn = {.c = c, .nl = nl, .sfd = sfd, .lfd = lfd, .hoa_at = BUL_HOA_KEEP};
+	const char *ifname = c->mobile_node.interface;
+	char err[256], h[INET6_ADDRSTRLEN];
+	int rc;
+
+	mn.ifindex = (int)if_nametoindex(ifname);
+	if (mn.ifindex == 0)
+		fatalx("mobile_node.interface %s: no such interface", ifname);
+	bul_init(&mn.b, &c->mobile_node.home_address.addr, c->mobile_node.home_address.len,
+		 &c->mobile_node.home_agent, c->mobile_node.max_binding_lifetime);
+	/* A restarted node need not guess its last number: a 135 resynchronises. */
+	mn.b.seq = (uint16_t)(clock_us() ^ (uint64_t)getpid());
+	mn.tun = mn_tun_open(&mn, c->mobile_node.tunnel, mn_mtu(ifname) - MN_OUTER);
+	if (mn.tun < 0)
+		fatal("TUN device %s", c->mobile_node.tunnel);
+	rc = nl_route_default_dev(nl, MN_TABLE, mn.tun_ifindex);
+	if (rc != 0)
+		fatalx("route table %d: %s", MN_TABLE, strerror(-rc));
+	/* RFC 6275 §11.5.4: an unsolicited NA when the HoA comes home. */
+	mn_sysctl(ifname, "ndisc_notify", "1");
+	mn_sockets(&mn);
+	mn.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (mn.ep < 0 || nl_watch_start(nl, err, sizeof(err)) != 0)
+		fatalx("%s", mn.ep < 0 ? "epoll_create1 failed" : err);
+	mn.ctl = (struct ctl_ctx){.arg = &mn, .stats = mn_print_stats, .bul = mn_print_bul};
+	mn_watch(&mn, sfd);
+	mn_watch(&mn, lfd);
+	mn_watch(&mn, nl_watch_fd(nl));
+	mn_watch(&mn, mn.tun);
+	mn_watch(&mn, mn.t41);
+	mn_watch(&mn, mn.pkt);
+	mn_watch(&mn, mn.icmp);
+	log_info("mobile node on %s: home address %s/%u, tunnel %s, home agent %s", ifname,
+		 mn_ntop(&mn.b.hoa, h), mn.b.plen, c->mobile_node.tunnel,
+		 IN6_IS_ADDR_UNSPECIFIED(&mn.b.ha) ? "to discover (DHAAD)" : "configured");
+	mn_locate(&mn);
+	rc = mn_loop(&mn);
+	nl_rule_from(nl, &mn.b.hoa, MN_TABLE, MN_RULE_PRIO, false);
+	close(mn.tun);
+	close(mn.raw);
+	close(mn.t41);
+	close(mn.pkt);
+	close(mn.icmp);
+	close(mn.ep);
+	return rc;
+}
