@@ -191,6 +191,8 @@ ndisc_socket(struct ndisc *nd)
 	    setsockopt(nd->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) != 0 ||
 	    setsockopt(nd->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one)) != 0 ||
 	    setsockopt(nd->fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) != 0 ||
+	    /* RFC 4861 §6.1.2: a solicited RA to a unicast address too. */
+	    setsockopt(nd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) != 0 ||
 	    setsockopt(nd->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof(zero)) != 0 ||
 	    setsockopt(nd->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &nd->ifindex,
 		       sizeof(nd->ifindex)) != 0)

@@ -87,6 +87,10 @@ check "tshark: prefix with the Router address flag" grep -q 'Router address flag
 check "tshark: Advertisement Interval 2000" grep -q 'Advertisement Interval: 2000' "$tmp/ra.tshark"
 home_mn rs eth0 --timeout 3 >"$tmp/rs.txt"
 check "an RS gets an RA at once" grep -q "^RA src fe80::.* H 1 " "$tmp/rs.txt"
+lla=$(on home ip -6 addr show dev eth0 scope link | sed -n 's/.*inet6 \(fe80::[^/]*\).*/\1/p')
+home_mn rs eth0 --src "$lla" --timeout 3 >"$tmp/rs-unicast.txt"
+check "an RS from $lla gets a unicast RA with hop limit 255 (RFC 4861 §6.1.2)" \
+	grep -q "^RA src fe80::.* dst $lla hlim 255 " "$tmp/rs-unicast.txt"
 
 # --- DHAAD from the foreign link to the home agents anycast address.
 mn dhaad eth0 --src $COA --dst 2001:db8::fdff:ffff:ffff:fffe --id 777 >"$tmp/dhaad.txt"

@@ -216,7 +216,13 @@ def describe_ra(ip):
 
 def cmd_ra(args):
     sock = rx_socket(args.iface)
-    if args.cmd == "rs":
+    if args.cmd == "rs" and args.src:
+        # From a link-local address with its link-layer address: the RA
+        # comes back unicast (RFC 4861 §6.2.6).
+        mac = open(f"/sys/class/net/{args.iface}/address").read().strip()
+        send_l2(args.iface, IPv6(src=args.src, dst="ff02::2", hlim=255) / ICMPv6ND_RS() /
+                ICMPv6NDOptSrcLLAddr(lladdr=mac), "33:33:00:00:00:02")
+    elif args.cmd == "rs":
         send_l2(args.iface, IPv6(src="::", dst="ff02::2", hlim=255) / ICMPv6ND_RS(),
                 "33:33:00:00:00:02")
     for f in frames(sock, args.timeout):
@@ -273,8 +279,8 @@ def main():
     m.add_argument("--id", type=int, default=4243)
     m.add_argument("--res", type=int, default=0)
     m.add_argument("--no-hao", action="store_true")
-    for name in ("ra", "rs"):
-        command(sub, name, timeout=15)
+    command(sub, "ra", timeout=15)
+    command(sub, "rs", timeout=15).add_argument("--src")
     command(sub, "ns", addrs=("target", "src"))
     command(sub, "na", timeout=5, addrs=("target",))
     args = p.parse_args()
