@@ -282,27 +282,51 @@ mn_t41_input(struct mn *mn)
 	}
 }
 
+/* When the kernel received the frame of @p msg (SO_TIMESTAMPNS, wall clock),
+ * on our monotonic clock; now when it has no stamp. */
+static uint64_t
+mn_stamp(struct msghdr *msg)
+{
+	struct cmsghdr *c;
+	struct timespec ts, now;
+	uint64_t mono = clock_us(), at, wall;
+
+	for (c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+		clock_gettime(CLOCK_REALTIME, &now);
+		wall = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
+		at = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+		return wall >= at && wall - at < mono ? mono - (wall - at) : mono;
+	}
+	return mono;
+}
+
 /* Mobility Headers from the Home Agent, and Router Advertisements' times. */
 static void
 mn_pkt_input(struct mn *mn)
 {
-	uint8_t p[MN_PKT_MAX];
+	uint8_t p[MN_PKT_MAX], cbuf[CMSG_SPACE(sizeof(struct timespec))];
 	struct sockaddr_ll sll;
+	struct iovec iov = {.iov_base = p, .iov_len = sizeof(p)};
+	struct msghdr msg = {.msg_name = &sll, .msg_iov = &iov, .msg_iovlen = 1};
 	struct bul_out out;
 	struct mh_msg m;
-	socklen_t sl;
 	ssize_t r;
 	int i;
 
 	for (i = 0; i < MN_BURST; i++) {
-		sl = sizeof(sll);
-		r = recvfrom(mn->pkt, p, sizeof(p), 0, (struct sockaddr *)&sll, &sl);
+		msg.msg_namelen = sizeof(sll);
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		r = recvmsg(mn->pkt, &msg, 0);
 		if (r <= 0)
 			return;
 		if (sll.sll_pkttype == PACKET_OUTGOING || r < 41)
 			continue;
 		if (p[6] == IPPROTO_ICMPV6 && p[40] == ICMP6_T_RA) {
-			mn->ra_us = clock_us();
+			mn->ra_us = mn_stamp(&msg);
 			mn->n.ra_rx++;
 			continue;
 		}
@@ -461,6 +485,7 @@ mn_sockets(struct mn *mn)
 {
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6)};
 	struct icmp6_filter f;
+	int one = 1;
 
 	mn->raw = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	mn->t41 = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IPV6);
@@ -469,7 +494,8 @@ mn_sockets(struct mn *mn)
 	if (mn->raw < 0 || mn->t41 < 0 || mn->pkt < 0 || mn->icmp < 0)
 		fatal("sockets (root or CAP_NET_RAW needed)");
 	sll.sll_ifindex = mn->ifindex;
-	if (bind(mn->pkt, (struct sockaddr *)&sll, sizeof(sll)) != 0)
+	if (bind(mn->pkt, (struct sockaddr *)&sll, sizeof(sll)) != 0 ||
+	    setsockopt(mn->pkt, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) != 0)
 		fatal("AF_PACKET on %s", mn->c->mobile_node.interface);
 	ICMP6_FILTER_SETBLOCKALL(&f);
 	ICMP6_FILTER_SETPASS(ICMP6_T_DHAAD_REP, &f);

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The seed experiment: a laptop (mn, our mobile node) leaves the home link for
+# a foreign link where Debian's radvd advertises 2001:db8:1::/64, registers
+# with our Home Agent (mip6ha-cp and mip6ha-dp on af_packet ports), keeps
+# answering on its Home Address through the tunnel, comes home and
+# deregisters; three round trips. Topology: seed_lab in lib.sh.
+#
+#   seed.sh BUILD_DIR SOURCE_ROOT      (root; exits 77 to skip)
+set -u
+BUILD=$1 ROOT=$2
+. "$ROOT/tests/lab/lib.sh"
+lab_init seed
+command -v radvd >/dev/null || skip "needs radvd"
+command -v tcpdump >/dev/null || skip "needs tcpdump"
+
+HOA=2001:db8::beef HA=2001:db8::1 CN=2001:db8:cc::10
+seed_lab
+ha_config "$tmp/ha.yaml" 1024 home core <<'EOF2'
+  max_binding_lifetime: 600
+  ra: {enabled: true, min_interval: 1, max_interval: 3, lifetime: 600}
+EOF2
+start_cp ha "$tmp/ha.yaml"
+start_dp ha "$tmp/ha.yaml"
+seed_ha_addrs
+seed_radvd
+mn_config "$tmp/mn.yaml" <<EOF2
+  home_agent: $HA
+  max_binding_lifetime: 600
+EOF2
+start_bg mn "$tmp/mn.log" "$BUILD/control/mip6ha-cp" -c "$tmp/mn.yaml"
+wait_for 5 test -S "$tmp/mn.sock"
+
+bul() { # bul FIELD: one field of the mobile node's `mip6ha bul --json`
+	"$BUILD/control/mip6ha" -s "$tmp/mn.sock" bul --json | /usr/bin/python3 -c '
+import json, sys
+print(json.load(sys.stdin)["bul"][0][sys.argv[1]])' "$1"
+}
+state_is() { [ "$(bul state)" = "$1" ]; }
+hoa_on() { on mn ip -6 addr show dev "$1" | grep -q "inet6 $HOA/"; }
+proxied() { on ha ip -6 neigh show proxy dev ha-home | grep -q "^$HOA "; }
+bound_at() { mip6ha bc | grep -q "^[0-9]* *$HOA *$1 "; }
+cn_ping() { on cn ping -c "$1" -i 0.05 -W 1 "$HOA" >/dev/null; }
+encap() { dp_stat events encap; }
+
+check "at home: the HoA on the laptop's interface" wait_for 5 hoa_on eth0
+check "at home: state home" wait_for 5 state_is home
+check "at home: the CN reaches the HoA" wait_for 5 cn_ping 1
+check "at home: no binding at the HA" test "$(mip6ha bc | grep -c "$HOA")" -eq 0
+
+for trip in 1 2 3; do
+	ip netns exec "$lab-fr" tcpdump -i eth1 -U -w "$tmp/foreign-$trip.pcap" ip6 2>/dev/null &
+	dump=$!
+	sleep 0.5
+	t0=$(date +%s%N)
+	mn_move foreign
+	wait_for 5 state_is bound
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "trip $trip: registered ${ms} ms after the move (<= 2000)" test "$ms" -le 2000
+	coa=$(bul coa)
+	check "trip $trip: the CoA $coa is radvd's prefix" test "${coa#2001:db8:1:}" != "$coa"
+	check "trip $trip: the HA's binding cache has HoA -> CoA" bound_at "$coa"
+	check "trip $trip: proxy ND for the HoA on the home link" proxied
+	check "trip $trip: the HoA lives on the TUN" hoa_on mip6ha-mn
+	check "trip $trip: ... and not on the laptop's interface" not hoa_on eth0
+	check "trip $trip: the CN pings the HoA away from home" cn_ping 5
+	sleep 0.3
+	kill "$dump" && { wait "$dump" || true; }
+	read -r req rep < <(/usr/bin/python3 "$ROOT/tests/lab/wire.py" "$tmp/foreign-$trip.pcap" \
+		tunnel "$HA" "$coa" "$CN" "$HOA")
+	check "trip $trip: on the wire, 5 echo requests tunnelled HA -> CoA ($req)" test "$req" -ge 5
+	check "trip $trip: on the wire, 5 replies reverse-tunnelled CoA -> HA ($rep)" test "$rep" -ge 5
+	/usr/bin/python3 "$ROOT/tests/lab/wire.py" "$tmp/foreign-$trip.pcap" signalling \
+		"$HA" "$coa" "$HOA" >"$tmp/sig-$trip.txt"
+	seq=$(bul seq)
+	check "trip $trip: on the wire, a BU from the CoA with the HAO (seq $seq)" \
+		grep -qx "bu $seq" "$tmp/sig-$trip.txt"
+	check "trip $trip: ... and its BA, status 0, with the HoA in a type 2 routing header" \
+		grep -qx "ba 0 $seq" "$tmp/sig-$trip.txt"
+
+	t0=$(date +%s%N)
+	mn_move home
+	wait_for 5 state_is home
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "trip $trip: deregistered ${ms} ms after coming home (<= 2000)" test "$ms" -le 2000
+	"$BUILD/control/mip6ha" -s "$tmp/mn.sock" bul | tail -1
+	check "trip $trip: no binding left at the HA" wait_for 2 not sh -c \
+		"'$BUILD/control/mip6ha' -c '$cfg' bc | grep -q '$HOA'"
+	check "trip $trip: no proxy ND entry left" not proxied
+	check "trip $trip: the HoA is back on the laptop's interface" wait_for 2 hoa_on eth0
+	n=$(encap)
+	check "trip $trip: at home the CN pings the HoA" wait_for 5 cn_ping 1
+	check "trip $trip: ... directly, nothing tunnelled" test "$(encap)" -eq "$n"
+done
+check "the laptop answered every BA it got, none ignored" \
+	test "$("$BUILD/control/mip6ha" -s "$tmp/mn.sock" stats --json | /usr/bin/python3 -c '
+import json, sys
+print(json.load(sys.stdin)["mobile_node"]["mh_ignored"])')" -eq 0
+lab_done
