@@ -49,7 +49,7 @@ check "at home: the CN reaches the HoA" wait_for 5 cn_ping 1
 check "at home: no binding at the HA" test "$(mip6ha bc | grep -c "$HOA")" -eq 0
 
 for trip in 1 2 3; do
-	ip netns exec "$lab-fr" tcpdump -i eth1 -U -w "$tmp/foreign-$trip.pcap" ip6 2>/dev/null &
+	ip netns exec "$lab-fr" tcpdump --immediate-mode -i eth1 -U -w "$tmp/foreign-$trip.pcap" ip6 2>/dev/null &
 	dump=$!
 	sleep 0.5
 	t0=$(date +%s%N)
