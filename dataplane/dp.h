@@ -190,6 +190,8 @@ void dp_fib_fini(struct dp *dp);
  */
 int dp_nh_lookup(const struct dp_fib *f, const uint8_t *dst, uint16_t *port,
 		 struct rte_ether_addr *mac);
+/** True when @p dst is on-link: its route has no gateway. */
+bool dp_nh_onlink(const struct dp_fib *f, const uint8_t *dst);
 
 /* fwd.c */
 int dp_worker_main(void *arg);

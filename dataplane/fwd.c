@@ -1207,12 +1207,21 @@ dp_rx_sig(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 			dp_drop(lc, m, DP_DROP_NO_ROUTE);
 			continue;
 		}
-		rte_ether_addr_copy(&lc->dp->ports[port].mac, &eth->src_addr);
-		if (rc == 1) {
+		/* mip6ha-cp addressed the frame to the link-layer source of
+		 * what it answers. For an on-link destination we have not
+		 * resolved, that is the node itself: RFC 6275 §10.3.2, a mobile
+		 * node back on the home link is reached at the address its BU
+		 * came from, without waiting for Neighbor Discovery. */
+		if (rc == 1 && (!rte_is_unicast_ether_addr(&eth->dst_addr) ||
+				rte_is_zero_ether_addr(&eth->dst_addr) ||
+				!dp_nh_onlink(lc->fib, ip->dst_addr))) {
+			rte_ether_addr_copy(&lc->dp->ports[port].mac, &eth->src_addr);
 			dp_punt_to_kernel(lc, port, m, DP_EV_PUNT_NO_NEIGH);
 			continue;
 		}
-		rte_ether_addr_copy(&mac, &eth->dst_addr);
+		rte_ether_addr_copy(&lc->dp->ports[port].mac, &eth->src_addr);
+		if (rc == 0)
+			rte_ether_addr_copy(&mac, &eth->dst_addr);
 		dp_tx(lc, port, m);
 	}
 }

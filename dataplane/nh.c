@@ -307,3 +307,13 @@ dp_nh_lookup(const struct dp_fib *f, const uint8_t *dst, uint16_t *port, struct 
 	*mac = f->macs[(uintptr_t)data];
 	return 0;
 }
+
+bool
+dp_nh_onlink(const struct dp_fib *f, const uint8_t *dst)
+{
+	uint64_t idx;
+
+	rte_fib6_lookup_bulk((struct rte_fib6 *)(uintptr_t)f->fib6,
+			     (uint8_t(*)[RTE_FIB6_IPV6_ADDR_SIZE])(uintptr_t)dst, &idx, 1);
+	return idx != DP_NH_NONE && f->routes[idx].type == FIB_RT_UNICAST && !f->routes[idx].has_gw;
+}

@@ -447,6 +447,16 @@ def _(c):
     return verify
 
 
+@case(run, "signalling tap: on-link and unresolved, addressed by mip6ha-cp to the BU's link-layer "
+           "source: sent there at once (RFC 6275 §10.3.2), not punted")
+def _(c):
+    ip = IPv6(raw(IPv6(src=HA, dst=COA3) / MIP6MH_BA(status=0, seq=4) / Raw(c.tag())))
+    c.inject(SIG, Ether(dst="02:00:00:00:09:02", src="02:00:00:00:00:01") / ip)
+    c.expect(events={"from_sig": 1})
+    return lambda r: rep.match(c.title, r.take_one(CORE, c.tag()),
+                               Ether(dst="02:00:00:00:09:02", src=MAC[CORE]) / ip)
+
+
 @case(run, "signalling tap: no route, and a non-IPv6 frame: discarded")
 def _(c):
     c.inject(SIG, Ether(dst="00:00:00:00:00:00", src="02:00:00:00:00:01") /
