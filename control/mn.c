@@ -393,14 +393,21 @@ mn_print_bul(void *arg, FILE *out, bool json)
 			b->last_status, ra_bu, bu_ba, ba_in);
 		return;
 	}
-	fprintf(out, "hoa %s status %s\n coa %s flags AH\n ha %s\n", h, bul_state_name(b->state), c,
-		a);
+	fprintf(out, "hoa %s status %s\n", h, bul_state_name(b->state));
+	if (b->state == BUL_HOME || b->state == BUL_DEREGISTERING)
+		fprintf(out, " home link address %s\n", c);
+	else
+		fprintf(out, " coa %s flags AH\n", c);
+	fprintf(out, " ha %s\n", a);
 	fprintf(out, " lifetime %ld / %u seq %u retransmissions %u last status %u (%s)\n", left,
 		b->granted_s, b->seq, b->retrans, b->last_status,
 		mh_ba_status_name(b->last_status));
-	fprintf(out,
-		" last handover: RA to BU %.3f ms, BU to BA %.3f ms, BA to first packet %.3f ms\n",
-		ra_bu, bu_ba, ba_in);
+	if (bu_ba < 0)
+		return;
+	fprintf(out, " last handover: RA to BU %.3f ms, BU to BA %.3f ms", ra_bu, bu_ba);
+	if (ba_in >= 0)
+		fprintf(out, ", BA to first tunnelled packet %.3f ms", ba_in);
+	fputc('\n', out);
 }
 
 static void
@@ -464,6 +471,23 @@ mn_sysctl(const char *ifname, const char *key, const char *val)
 	f = fopen(path, "w");
 	if (f == NULL || fputs(val, f) < 0 || fclose(f) != 0)
 		log_warn("%s", path);
+}
+
+static int
+mn_sysctl_get(const char *ifname, const char *key)
+{
+	char path[128];
+	int v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	f = fopen(path, "r");
+	if (f != NULL) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
 }
 
 static int
@@ -594,6 +618,15 @@ mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 		fatalx("route table %d: %s", MN_TABLE, strerror(-rc));
 	/* RFC 6275 §11.5.4: an unsolicited NA when the HoA comes home. */
 	mn_sysctl(ifname, "ndisc_notify", "1");
+	/* The care-of address comes from the kernel's SLAAC. */
+	rc = mn_sysctl_get(ifname, "accept_ra");
+	if (rc == 0 || (rc == 1 && mn_sysctl_get(ifname, "forwarding") == 1) ||
+	    mn_sysctl_get(ifname, "autoconf") == 0)
+		log_warnx("%s: accept_ra %d, forwarding %d, autoconf %d: the kernel will not "
+			  "autoconfigure care-of addresses (want accept_ra 1, or 2 when "
+			  "forwarding, and autoconf 1)",
+			  ifname, rc, mn_sysctl_get(ifname, "forwarding"),
+			  mn_sysctl_get(ifname, "autoconf"));
 	mn_sockets(&mn);
 	mn.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (mn.ep < 0 || nl_watch_start(nl, err, sizeof(err)) != 0)

@@ -92,8 +92,27 @@ for trip in 1 2 3; do
 	check "trip $trip: at home the CN pings the HoA" wait_for 5 cn_ping 1
 	check "trip $trip: ... directly, nothing tunnelled" test "$(encap)" -eq "$n"
 done
-check "the laptop answered every BA it got, none ignored" \
-	test "$("$BUILD/control/mip6ha" -s "$tmp/mn.sock" stats --json | /usr/bin/python3 -c '
+mn_stat() { # mn_stat NAME: one of the mobile node's counters
+	"$BUILD/control/mip6ha" -s "$tmp/mn.sock" stats --json | /usr/bin/python3 -c '
 import json, sys
-print(json.load(sys.stdin)["mobile_node"]["mh_ignored"])')" -eq 0
+print(json.load(sys.stdin)["mobile_node"][sys.argv[1]])' "$1"
+}
+check "the laptop answered every BA it got, none ignored" test "$(mn_stat mh_ignored)" -eq 0
+
+# --- home_agent "::": the laptop finds its Home Agent with DHAAD (RFC 6275 §11.4.1).
+kill "${pids[-1]}" && wait "${pids[-1]}"
+mn_config "$tmp/mn.yaml" <<EOF2
+  home_agent: "::"
+  max_binding_lifetime: 600
+EOF2
+start_bg mn "$tmp/mn.log" "$BUILD/control/mip6ha-cp" -c "$tmp/mn.yaml"
+wait_for 5 test -S "$tmp/mn.sock"
+check "restarted with home_agent \"::\": at home" wait_for 5 state_is home
+mn_move foreign
+check "away: DHAAD finds $HA and the registration completes" wait_for 5 state_is bound
+check "... with the HA from the DHAAD reply" test "$(bul ha)" = "$HA"
+check "... one DHAAD request, one reply" test "$(mn_stat dhaad_tx) $(mn_stat dhaad_rx)" = "1 1"
+check "... and the CN pings the HoA" cn_ping 3
+mn_move home
+check "home again: deregistered" wait_for 5 state_is home
 lab_done
