@@ -76,7 +76,7 @@ for dad in on off; do
 	for ((i = 0; i < MOVES / 2; i++)); do
 		move foreign bound "$dad"
 		move home home "$dad"
-	done | tee -a "$tmp/moves.txt" | awk '{ printf "%-6s %-8s %9s %5s %9s %9s %9s\n", $1, $2, $3, $4, $5, $6, $7 }'
+	done | tee -a "$tmp/moves.txt" | awk '{ printf "%-6s %-8s %9s %5s %9s %9s %9s\n", $1, $2, $3, $4, $5, $6, $7; fflush() }'
 done
 
 /usr/bin/python3 - "$tmp/moves.txt" <<'EOF2'
