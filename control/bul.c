@@ -80,6 +80,7 @@ bul_send(struct bul *b, uint64_t now, bool fresh, struct bul_out *out)
 	if (fresh) {
 		b->seq_first = b->seq;
 		b->retrans = 0;
+		b->first_tx_us = now;
 	}
 	b->pending = true;
 	b->last_tx_us = now;
@@ -88,8 +89,9 @@ bul_send(struct bul *b, uint64_t now, bool fresh, struct bul_out *out)
 	b->next_us = now + (uint64_t)b->timeout_ms * BUL_US_PER_MS;
 	out->send_bu = true;
 	out->bu = (struct mh_bu){
-		.src = dereg ? b->home_addr : b->coa,
-		/* §11.5.4: from home, the care-of address is the home address. */
+		/* §11.5.4: from home, the BU comes from the home address, which
+		 * is its care-of address too. */
+		.src = dereg ? b->hoa : b->coa,
 		.coa = dereg ? b->hoa : b->coa,
 		.ha = b->ha,
 		.hoa = b->hoa,
@@ -117,6 +119,7 @@ static void
 bul_register(struct bul *b, uint64_t now, bool bound, struct bul_out *out)
 {
 	b->pending = false;
+	b->expires_us = 0;
 	if (IN6_IS_ADDR_UNSPECIFIED(&b->ha)) {
 		b->state = BUL_DISCOVERING;
 		b->dhaad_tries = 0;
@@ -151,16 +154,19 @@ static void
 bul_home(struct bul *b, uint64_t now, const struct in6_addr *addr, struct bul_out *out)
 {
 	bool registered = b->state == BUL_BOUND || b->state == BUL_REGISTERING;
+	/* Started at home, or refused after an earlier binding: the Home Agent
+	 * may still hold one, so ask it to let go, but do not wait long. */
+	bool maybe = b->state == BUL_DETACHED || (b->state == BUL_FAILED && b->registered_once);
 
-	if (b->state == BUL_HOME ||
-	    (b->state == BUL_DEREGISTERING && memcmp(addr, &b->home_addr, sizeof(*addr)) == 0)) {
+	if (b->state == BUL_HOME || b->state == BUL_DEREGISTERING) {
 		b->home_addr = *addr;
 		return;
 	}
 	b->home_addr = *addr;
 	b->moved_us = now;
 	b->bu_us = b->ba_us = 0;
-	if (!registered && b->state != BUL_DEREGISTERING) {
+	b->expires_us = 0;
+	if ((!registered && !maybe) || IN6_IS_ADDR_UNSPECIFIED(&b->ha)) {
 		b->state = BUL_HOME;
 		b->pending = false;
 		b->next_us = 0;
@@ -170,10 +176,11 @@ bul_home(struct bul *b, uint64_t now, const struct in6_addr *addr, struct bul_ou
 	}
 	/* §11.5.4: deregister first; the HoA stays off the home link until the BA. */
 	b->state = BUL_DEREGISTERING;
+	b->dereg_retries = registered ? BUL_DEREG_RETRIES : BUL_DEREG_RETRIES_MAYBE;
 	b->timeout_ms = BUL_INITIAL_MS;
 	out->hoa = BUL_HOA_NONE;
 	bul_send(b, now, true, out);
-	out->log = "back home: deregistering";
+	out->log = registered ? "back home: deregistering" : "at home: deregistering any binding";
 }
 
 void
@@ -205,14 +212,17 @@ bul_done(struct bul *b, uint64_t now, const struct mh_msg *m, struct bul_out *ou
 		return;
 	}
 	b->state = BUL_BOUND;
+	b->registered_once = true;
 	b->granted_s = (uint32_t)m->lifetime * 4;
-	b->expires_us = b->last_tx_us + (uint64_t)b->granted_s * BUL_US_PER_S;
+	/* §11.7.3: the lifetime runs from the BU; the registration's first one
+	 * is the safe guess when retransmissions went out. */
+	b->expires_us = b->first_tx_us + (uint64_t)b->granted_s * BUL_US_PER_S;
 	/* §11.7.1: refresh before expiry, sooner when the HA advises it (§6.2.4). */
 	refresh_s = b->granted_s;
-	if (m->has_bra && (uint32_t)m->refresh * 4 < refresh_s)
+	if (m->has_bra && m->refresh != 0 && (uint32_t)m->refresh * 4 < refresh_s)
 		refresh_s = (uint32_t)m->refresh * 4;
-	if (refresh_s > 0)
-		b->next_us = b->last_tx_us + (uint64_t)refresh_s * BUL_US_PER_S * 4 / 5;
+	b->next_us = refresh_s > 0 ? b->first_tx_us + (uint64_t)refresh_s * BUL_US_PER_S * 4 / 5
+				   : now + (uint64_t)BUL_INITIAL_MS * BUL_US_PER_MS;
 	out->log = "registered";
 }
 
@@ -222,11 +232,21 @@ bul_ba(struct bul *b, uint64_t now, const struct mh_msg *m, struct bul_out *out)
 	if (!b->pending)
 		return;
 	if (m->status == 135) {
-		/* §11.7.3: the BA carries the last number the HA accepted. */
+		/* §11.7.3: the BA carries the last number the HA accepted. Once
+		 * per BU we send, and never faster than MAX_UPDATE_RATE. */
+		if (b->resynced && b->resynced_seq == b->seq)
+			return;
 		b->seq = m->seq;
 		b->seq_first = (uint16_t)(m->seq + 1);
-		bul_send(b, now, false, out);
 		out->log = "sequence number out of window: resynchronised";
+		if (now < b->last_tx_us + (uint64_t)BUL_MIN_GAP_MS * BUL_US_PER_MS) {
+			b->next_us = b->last_tx_us + (uint64_t)BUL_MIN_GAP_MS * BUL_US_PER_MS;
+			b->resynced = false;
+			return;
+		}
+		bul_send(b, now, false, out);
+		b->resynced = true;
+		b->resynced_seq = b->seq;
 		return;
 	}
 	if ((uint16_t)(m->seq - b->seq_first) > (uint16_t)(b->seq - b->seq_first))
@@ -244,6 +264,7 @@ bul_ba(struct bul *b, uint64_t now, const struct mh_msg *m, struct bul_out *out)
 	b->state = BUL_FAILED;
 	b->pending = false;
 	b->next_us = 0;
+	b->expires_us = 0;
 	out->log = "registration refused";
 }
 
@@ -263,6 +284,16 @@ bul_mh(struct bul *b, uint64_t now_us, const struct mh_msg *m, struct bul_out *o
 		}
 		break;
 	case MH_BE: /* §11.3.6: status 1, the HA has no binding for us */
+		if (m->status == MH_BE_UNKNOWN_TYPE && b->pending) {
+			/* It does not know BUs: no Home Agent (§9.2). */
+			b->state = b->state == BUL_DEREGISTERING ? BUL_HOME : BUL_FAILED;
+			out->hoa = b->state == BUL_HOME ? BUL_HOA_INTERFACE : BUL_HOA_KEEP;
+			b->pending = false;
+			b->next_us = 0;
+			b->expires_us = 0;
+			out->log = "Binding Error 2: the home agent does not know Binding Updates";
+			break;
+		}
 		if (m->status == MH_BE_UNKNOWN_HAO &&
 		    memcmp(&m->coa, &b->hoa, sizeof(b->hoa)) == 0 && b->state == BUL_BOUND) {
 			b->state = BUL_REGISTERING;
@@ -292,10 +323,17 @@ void
 bul_tick(struct bul *b, uint64_t now_us, struct bul_out *out)
 {
 	bul_out_reset(out);
-	if (b->state == BUL_BOUND && b->expires_us != 0 && now_us >= b->expires_us) {
-		b->state = BUL_REGISTERING;
+	if (b->expires_us != 0 && now_us >= b->expires_us) {
 		b->expires_us = 0;
-		out->log = "binding expired before a refresh was acknowledged";
+		if (b->state == BUL_BOUND) {
+			b->state = BUL_REGISTERING;
+			out->log = "binding expired before a refresh was acknowledged";
+			if (!b->pending) {
+				b->timeout_ms = BUL_INITIAL_FIRST_REG_MS;
+				bul_send(b, now_us, true, out);
+				return;
+			}
+		}
 	}
 	if (b->next_us == 0 || now_us < b->next_us)
 		return;
@@ -308,7 +346,7 @@ bul_tick(struct bul *b, uint64_t now_us, struct bul_out *out)
 		bul_send(b, now_us, true, out);
 		return;
 	}
-	if (b->state == BUL_DEREGISTERING && b->retrans >= BUL_DEREG_RETRIES) {
+	if (b->state == BUL_DEREGISTERING && b->retrans >= b->dereg_retries) {
 		b->state = BUL_HOME;
 		b->pending = false;
 		b->next_us = 0;

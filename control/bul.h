@@ -23,6 +23,8 @@
 #define BUL_DHAAD_MS		 3000  /**< INITIAL_DHAAD_TIMEOUT */
 #define BUL_DHAAD_RETRIES	 4     /**< DHAAD_RETRIES, then every BUL_MAX_MS */
 #define BUL_DEREG_RETRIES	 5     /**< then the binding is taken as gone */
+#define BUL_DEREG_RETRIES_MAYBE	 2     /**< ... when we do not know of a binding */
+#define BUL_MIN_GAP_MS		 334   /**< MAX_UPDATE_RATE: 3 BUs a second (§13) */
 
 enum bul_state {
 	BUL_HOME,	 /**< at home, nothing registered */
@@ -55,18 +57,22 @@ struct bul {
 	struct in6_addr coa;	   /**< the care-of address registered or being registered */
 	struct in6_addr home_addr; /**< our other address on the home link, when home */
 	enum bul_state state;
-	bool pending;	      /**< a BU waits for its BA */
-	bool registered_once; /**< the HA held a binding of ours before */
-	uint16_t seq;	      /**< last sent */
-	uint16_t seq_first;   /**< first of the BUs the pending BA may answer */
-	uint16_t lifetime;    /**< asked, 4-second units */
-	uint32_t granted_s;   /**< lifetime in the last accepted BA */
-	uint32_t timeout_ms;  /**< current back-off */
-	uint32_t retrans;     /**< retransmissions of the pending BU */
-	uint64_t next_us;     /**< retransmission, refresh or DHAAD deadline; 0 none */
-	uint64_t last_tx_us;  /**< the last BU sent */
-	uint64_t expires_us;  /**< of the binding at the HA; 0 none */
-	uint8_t last_status;  /**< in the last BA */
+	bool pending;	       /**< a BU waits for its BA */
+	bool registered_once;  /**< the HA held a binding of ours before */
+	uint16_t seq;	       /**< last sent */
+	uint16_t seq_first;    /**< first of the BUs the pending BA may answer */
+	uint16_t lifetime;     /**< asked, 4-second units */
+	uint32_t granted_s;    /**< lifetime in the last accepted BA */
+	uint32_t timeout_ms;   /**< current back-off */
+	uint32_t retrans;      /**< retransmissions of the pending BU */
+	uint64_t next_us;      /**< retransmission, refresh or DHAAD deadline; 0 none */
+	uint64_t last_tx_us;   /**< the last BU sent */
+	uint64_t first_tx_us;  /**< the first BU of the pending registration */
+	uint16_t resynced_seq; /**< the BU a 135 was last answered with */
+	bool resynced;
+	uint32_t dereg_retries; /**< before the node stays home anyway */
+	uint64_t expires_us;	/**< of the binding at the HA; 0 none */
+	uint8_t last_status;	/**< in the last BA */
 	uint16_t dhaad_id;
 	uint32_t dhaad_tries;
 	/* The last handover, for `bul` and the handover benchmark. */

@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <net/ethernet.h>
@@ -45,19 +46,24 @@
 #include "mh.h"
 #include "nl.h"
 
-#define MN_TABLE     0x6d36 /* "m6": the table of Home Address traffic while away */
-#define MN_RULE_PRIO 1000
-#define MN_PKT_MAX   2048
-#define MN_ADDRS_MAX 32
-#define MN_BURST     64
-#define MN_OUTER     40 /* IPv6 header of the tunnel (no encapsulation limit option) */
-#define MN_HOP_LIMIT 64
-#define MN_DHAAD_LEN 8
+#define MN_TABLE       0x6d36 /* "m6": the table of Home Address traffic while away */
+#define MN_RULE_PRIO   1000
+#define MN_PKT_MAX     2048
+#define MN_ADDRS_MAX   32
+#define MN_BURST       64
+#define MN_OUTER       40 /* IPv6 header of the tunnel (no encapsulation limit option) */
+#define MN_HOP_LIMIT   64
+#define MN_DHAAD_LEN   8
+#define MN_RA_PREFIXES 16
+#define MN_RETRY_US    1000000 /* a failed netlink move of the HoA, again */
+#define MN_RS_COUNT    4       /* Router Solicitations after the link returns, */
+#define MN_RS_GAP_US   50000   /* 50 ms apart until a router answers */
 
 /* Per-reason counters, for `mip6ha stats`. */
 #define MN_COUNTERS(X)                                                                             \
 	X(moves)                                                                                   \
 	X(ra_rx)                                                                                   \
+	X(rs_tx)                                                                                   \
 	X(bu_tx)                                                                                   \
 	X(ba_rx)                                                                                   \
 	X(brr_rx)                                                                                  \
@@ -84,7 +90,18 @@ struct mn {
 	struct ctl_ctx ctl;
 	int ifindex, tun_ifindex;
 	int ep, lfd, sfd, tun, raw, t41, pkt, icmp;
-	enum bul_hoa hoa_at;
+	enum bul_hoa hoa_at, hoa_want;
+	uint64_t hoa_retry_us;
+	/* RFC 6275 §11.5.1: after the link comes back (carrier or admin), an
+	 * address counts only once a Router Advertisement has offered its
+	 * prefix again; a new link's router does not offer the old one. */
+	bool since_up;
+	unsigned int rs_left; /* Router Solicitations still to send */
+	uint64_t rs_next_us;
+	uint64_t link_downs;
+	struct in6_addr ra_prefix[MN_RA_PREFIXES], ra_router[MN_RA_PREFIXES];
+	uint8_t ra_plen[MN_RA_PREFIXES];
+	unsigned int n_ra_prefix, n_ra_router;
 	uint64_t ra_us;	      /* last Router Advertisement on the mobile interface */
 	uint64_t move_ra_us;  /* the one before the last movement */
 	uint64_t first_in_us; /* first packet from the tunnel after the last BA */
@@ -128,7 +145,10 @@ mn_place_hoa(struct mn *mn, enum bul_hoa where)
 	const struct in6_addr *hoa = &mn->b.hoa;
 	int rc = 0;
 
-	if (where == BUL_HOA_KEEP || where == mn->hoa_at)
+	if (where == BUL_HOA_KEEP)
+		return;
+	mn->hoa_want = where;
+	if (where == mn->hoa_at)
 		return;
 	if (where == BUL_HOA_TUNNEL) {
 		rc |= nl_addr_del(mn->nl, mn->ifindex, hoa, mn->b.plen);
@@ -142,9 +162,13 @@ mn_place_hoa(struct mn *mn, enum bul_hoa where)
 		else
 			rc |= nl_addr_del(mn->nl, mn->ifindex, hoa, mn->b.plen);
 	}
-	if (rc != 0)
+	if (rc != 0) {
+		/* Tried again from the loop, once a second. */
 		log_warnx("moving the Home Address to the %s: a netlink request failed",
 			  where == BUL_HOA_TUNNEL ? "tunnel" : "mobile interface");
+		mn->hoa_retry_us = clock_us() + MN_RETRY_US;
+		return;
+	}
 	mn->hoa_at = where;
 }
 
@@ -191,21 +215,128 @@ mn_apply(struct mn *mn, const struct bul_out *out)
 			 mn->b.seq);
 }
 
+/* RFC 6275 §11.5.1: back on a link, ask its routers rather than wait for
+ * their next advertisement (the kernel solicits only when the interface
+ * itself came up, not after a carrier loss). The first may leave before the
+ * link is ready again: a few, 50 ms apart, until a router speaks. */
+static void
+mn_solicit(struct mn *mn)
+{
+	static const uint8_t rs[8] = {ICMP6_T_RS};
+	struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_scope_id = (uint32_t)mn->ifindex};
+	uint64_t now = clock_us();
+
+	if (mn->rs_left == 0 || now < mn->rs_next_us || mn->n_ra_router > 0 ||
+	    !nl_watch_running(mn->nl, mn->ifindex))
+		return;
+	inet_pton(AF_INET6, "ff02::2", &to.sin6_addr);
+	if (sendto(mn->icmp, rs, sizeof(rs), 0, (struct sockaddr *)&to, sizeof(to)) ==
+	    (ssize_t)sizeof(rs))
+		mn->n.rs_tx++;
+	mn->rs_left--;
+	mn->rs_next_us = now + MN_RS_GAP_US;
+}
+
+/* True when @p a is within @p p/@p plen. */
+static bool
+mn_in_prefix(const struct in6_addr *a, const struct in6_addr *p, unsigned int plen)
+{
+	unsigned int k;
+
+	for (k = 0; k < 16 && plen >= 8; k++, plen -= 8)
+		if (a->s6_addr[k] != p->s6_addr[k])
+			return false;
+	return k == 16 || plen == 0 ||
+	       ((a->s6_addr[k] ^ p->s6_addr[k]) & (uint8_t)(0xff << (8 - plen))) == 0;
+}
+
+/* True when @p a is in a prefix a Router Advertisement offered since the
+ * link last came up (or no such filter is on yet). */
+static bool
+mn_offered(void *arg, const struct in6_addr *a)
+{
+	const struct mn *mn = arg;
+	unsigned int i;
+
+	if (!mn->since_up)
+		return true;
+	for (i = 0; i < mn->n_ra_prefix; i++)
+		if (mn_in_prefix(a, &mn->ra_prefix[i], mn->ra_plen[i]))
+			return true;
+	return false;
+}
+
+static bool
+mn_offered_prefix(void *arg, const struct in6_addr *p, uint8_t plen)
+{
+	const struct mn *mn = arg;
+	unsigned int i;
+
+	for (i = 0; i < mn->n_ra_prefix; i++)
+		if (mn->ra_plen[i] == plen && mn_in_prefix(p, &mn->ra_prefix[i], plen))
+			return true;
+	return false;
+}
+
+static bool
+mn_heard_router(void *arg, const struct in6_addr *gw)
+{
+	const struct mn *mn = arg;
+	unsigned int i;
+
+	for (i = 0; i < mn->n_ra_router; i++)
+		if (memcmp(gw, &mn->ra_router[i], 16) == 0)
+			return true;
+	return false;
+}
+
+/* After the link came back and a router spoke: what the kernel configured
+ * from the previous link's routers goes (its addresses, on-link prefixes and
+ * default routes would send our BUs into the void), as a node that detects
+ * movement forgets the old link (RFC 6275 §11.5.1). */
+static void
+mn_prune(struct mn *mn)
+{
+	const struct nl_prune keep = {.addr = mn_offered,
+				      .prefix = mn_offered_prefix,
+				      .router = mn_heard_router,
+				      .arg = mn};
+	int n;
+
+	if (!mn->since_up || mn->n_ra_router == 0)
+		return;
+	n = nl_watch_prune(mn->nl, mn->ifindex, &keep);
+	if (n > 0)
+		log_debug("%d addresses and routes of the previous link removed", n);
+}
+
 /* Where are we? A usable address in the home prefix means home; else the
  * newest other global address is the care-of address (the current one while
- * it lasts). */
+ * it lasts). After the link comes back, only addresses in prefixes offered
+ * again count. */
 static void
 mn_locate(struct mn *mn)
 {
 	struct nl_if_addr as[MN_ADDRS_MAX];
 	const struct in6_addr *home = NULL, *coa = NULL;
+	uint64_t downs = nl_watch_link_downs(mn->nl);
 	uint32_t newest = 0;
 	struct bul_out out;
 	size_t i, k;
 
+	if (downs != mn->link_downs) {
+		mn->since_up = true;
+		mn->rs_left = MN_RS_COUNT;
+		mn->rs_next_us = 0;
+		mn->n_ra_prefix = mn->n_ra_router = 0;
+		mn->link_downs = downs;
+	}
+	mn_solicit(mn);
+	mn_prune(mn);
 	k = nl_watch_addrs(mn->nl, mn->ifindex, as, MN_ADDRS_MAX);
 	for (i = 0; i < k; i++) {
-		if (!as[i].usable || memcmp(&as[i].addr, &mn->b.hoa, 16) == 0)
+		if (!as[i].usable || memcmp(&as[i].addr, &mn->b.hoa, 16) == 0 ||
+		    !mn_offered(mn, &as[i].addr))
 			continue;
 		if (bul_in_home_prefix(&mn->b, &as[i].addr)) {
 			home = &as[i].addr;
@@ -231,6 +362,27 @@ mn_locate(struct mn *mn)
 	mn_apply(mn, &out);
 }
 
+/* The prefixes of a Router Advertisement (@p ra, @p len bytes of ICMPv6). */
+static void
+mn_ra_prefixes(struct mn *mn, const uint8_t *ra, size_t len)
+{
+	size_t off = 16, olen;
+
+	while (off + 2 <= len && ra[off + 1] != 0) {
+		olen = (size_t)ra[off + 1] * 8;
+		if (off + olen > len)
+			return;
+		/* RFC 4861 §4.6.2: type 3, length 4, on-link or autonomous. */
+		if (ra[off] == ICMP6_OPT_PREFIX && olen == 32 &&
+		    (ra[off + 3] & (ICMP6_PIO_A | ICMP6_PIO_L)) &&
+		    mn->n_ra_prefix < MN_RA_PREFIXES) {
+			memcpy(&mn->ra_prefix[mn->n_ra_prefix], ra + off + 16, 16);
+			mn->ra_plen[mn->n_ra_prefix++] = ra[off + 2] > 128 ? 128 : ra[off + 2];
+		}
+		off += olen;
+	}
+}
+
 /* HoA-sourced packets from the TUN, encapsulated to the Home Agent. */
 static void
 mn_tun_input(struct mn *mn)
@@ -254,8 +406,33 @@ mn_tun_input(struct mn *mn)
 	}
 }
 
+/* A Mobility Header from the Home Agent: a BA (to our Home Address, through
+ * a type 2 routing header or directly), a Binding Refresh Request or a
+ * Binding Error. */
+static void
+mn_mh(struct mn *mn, const uint8_t *p, size_t len)
+{
+	struct bul_out out;
+	struct mh_msg m;
+
+	if (mh_decode(p, len, &m) != MH_OK)
+		return;
+	if (memcmp(&m.src, &mn->b.ha, 16) != 0 ||
+	    (m.type == MH_BA && memcmp(&m.final_dst, &mn->b.hoa, 16) != 0)) {
+		mn->n.mh_ignored++;
+		return;
+	}
+	mn->n.ba_rx += m.type == MH_BA;
+	mn->n.brr_rx += m.type == MH_BRR;
+	mn->n.be_rx += m.type == MH_BE;
+	bul_mh(&mn->b, clock_us(), &m, &out);
+	mn_apply(mn, &out);
+}
+
 /* What the Home Agent tunnels to us (RFC 2473 §3.6: the kernel took the outer
- * header off): only from our Home Agent, only to our Home Address. */
+ * header off): only from our Home Agent, only to our Home Address. A
+ * Mobility Header in it (a Binding Refresh Request goes to the Home
+ * Address, §9.5.5) is ours, not the kernel's. */
 static void
 mn_t41_input(struct mn *mn)
 {
@@ -267,12 +444,17 @@ mn_t41_input(struct mn *mn)
 
 	for (i = 0; i < MN_BURST; i++) {
 		fl = sizeof(from);
-		r = recvfrom(mn->t41, p, sizeof(p), 0, (struct sockaddr *)&from, &fl);
+		r = recvfrom(mn->t41, p, sizeof(p), MSG_TRUNC, (struct sockaddr *)&from, &fl);
 		if (r <= 0)
 			return;
-		if (r < 40 || (p[0] >> 4) != 6 || memcmp(&from.sin6_addr, &mn->b.ha, 16) != 0 ||
+		if (r < 40 || (size_t)r > sizeof(p) || (p[0] >> 4) != 6 ||
+		    memcmp(&from.sin6_addr, &mn->b.ha, 16) != 0 ||
 		    memcmp(p + 24, &mn->b.hoa, 16) != 0 || !bul_tunnelled(&mn->b)) {
 			mn->n.decap_refused++;
+			continue;
+		}
+		if (p[6] == MH_PROTO && memcmp(p + 8, &mn->b.ha, 16) == 0) {
+			mn_mh(mn, p, (size_t)r);
 			continue;
 		}
 		if (write(mn->tun, p, (size_t)r) == r)
@@ -305,14 +487,12 @@ mn_stamp(struct msghdr *msg)
 
 /* Mobility Headers from the Home Agent, and Router Advertisements' times. */
 static void
-mn_pkt_input(struct mn *mn)
+mn_pkt_input(struct mn *mn, bool *relocate)
 {
 	uint8_t p[MN_PKT_MAX], cbuf[CMSG_SPACE(sizeof(struct timespec))];
 	struct sockaddr_ll sll;
 	struct iovec iov = {.iov_base = p, .iov_len = sizeof(p)};
 	struct msghdr msg = {.msg_name = &sll, .msg_iov = &iov, .msg_iovlen = 1};
-	struct bul_out out;
-	struct mh_msg m;
 	ssize_t r;
 	int i;
 
@@ -328,21 +508,16 @@ mn_pkt_input(struct mn *mn)
 		if (p[6] == IPPROTO_ICMPV6 && p[40] == ICMP6_T_RA) {
 			mn->ra_us = mn_stamp(&msg);
 			mn->n.ra_rx++;
+			if (mn->since_up && mn->n_ra_router < MN_RA_PREFIXES &&
+			    !mn_heard_router(mn, (const struct in6_addr *)(p + 8))) {
+				memcpy(&mn->ra_router[mn->n_ra_router++], p + 8, 16);
+				mn_ra_prefixes(mn, p + 40, (size_t)r - 40);
+				*relocate = true;
+			}
 			continue;
 		}
-		if ((p[6] != IPPROTO_ROUTING && p[6] != MH_PROTO) ||
-		    mh_decode(p, (size_t)r, &m) != MH_OK)
-			continue;
-		if (memcmp(&m.src, &mn->b.ha, 16) != 0 ||
-		    (m.type == MH_BA && memcmp(&m.final_dst, &mn->b.hoa, 16) != 0)) {
-			mn->n.mh_ignored++;
-			continue;
-		}
-		mn->n.ba_rx += m.type == MH_BA;
-		mn->n.brr_rx += m.type == MH_BRR;
-		mn->n.be_rx += m.type == MH_BE;
-		bul_mh(&mn->b, clock_us(), &m, &out);
-		mn_apply(mn, &out);
+		if (p[6] == IPPROTO_ROUTING || p[6] == MH_PROTO)
+			mn_mh(mn, p, (size_t)r);
 	}
 }
 
@@ -504,27 +679,48 @@ mn_mtu(const char *ifname)
 	return mtu;
 }
 
+/* The packet socket takes what can be a Mobility Header (behind a routing
+ * header or straight) and Router Advertisements; offsets from the IPv6 header. */
+static struct sock_filter mn_pkt_code[] = {
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 6),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ROUTING, 4, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MH_PROTO, 3, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMPV6, 0, 3),
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 40),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP6_T_RA, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	BPF_STMT(BPF_RET | BPF_K, 0),
+};
+static const struct sock_fprog mn_pkt_prog = {
+	.len = sizeof(mn_pkt_code) / sizeof(mn_pkt_code[0]),
+	.filter = mn_pkt_code,
+};
+
 static void
 mn_sockets(struct mn *mn)
 {
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IPV6)};
 	struct icmp6_filter f;
-	int one = 1;
+	int one = 1, hops = 255; /* RFC 4861 §6.3.7: a Router Solicitation's */
 
 	mn->raw = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	mn->t41 = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IPV6);
-	mn->pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+	/* Protocol 0 until bound: nothing from other interfaces queues up. */
+	mn->pkt = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	mn->icmp = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
 	if (mn->raw < 0 || mn->t41 < 0 || mn->pkt < 0 || mn->icmp < 0)
 		fatal("sockets (root or CAP_NET_RAW needed)");
 	sll.sll_ifindex = mn->ifindex;
-	if (bind(mn->pkt, (struct sockaddr *)&sll, sizeof(sll)) != 0 ||
+	if (setsockopt(mn->pkt, SOL_SOCKET, SO_ATTACH_FILTER, &mn_pkt_prog, sizeof(mn_pkt_prog)) !=
+		    0 ||
+	    bind(mn->pkt, (struct sockaddr *)&sll, sizeof(sll)) != 0 ||
 	    setsockopt(mn->pkt, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) != 0)
 		fatal("AF_PACKET on %s", mn->c->mobile_node.interface);
 	ICMP6_FILTER_SETBLOCKALL(&f);
 	ICMP6_FILTER_SETPASS(ICMP6_T_DHAAD_REP, &f);
-	if (setsockopt(mn->icmp, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) != 0)
-		fatal("ICMP6_FILTER");
+	if (setsockopt(mn->icmp, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) != 0 ||
+	    setsockopt(mn->icmp, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) != 0)
+		fatal("ICMPv6 socket options");
 }
 
 static void
@@ -544,6 +740,10 @@ mn_timeout(const struct mn *mn)
 
 	if (mn->b.expires_us != 0 && (next == 0 || mn->b.expires_us < next))
 		next = mn->b.expires_us;
+	if (mn->hoa_want != mn->hoa_at && (next == 0 || mn->hoa_retry_us < next))
+		next = mn->hoa_retry_us;
+	if (mn->rs_left > 0 && mn->n_ra_router == 0 && (next == 0 || mn->rs_next_us < next))
+		next = mn->rs_next_us;
 	if (next == 0)
 		return -1;
 	return next <= now ? 0 : (int)((next - now + 999) / 1000);
@@ -555,6 +755,7 @@ mn_loop(struct mn *mn)
 	struct epoll_event evs[8];
 	struct signalfd_siginfo si;
 	struct bul_out out;
+	bool relocate = false;
 	int i, n;
 
 	for (;;) {
@@ -567,8 +768,8 @@ mn_loop(struct mn *mn)
 			if (fd == mn->sfd) {
 				if (read(mn->sfd, &si, sizeof(si)) == sizeof(si) &&
 				    si.ssi_signo != SIGHUP) {
-					log_info("signal %u: deregistering is left to the next "
-						 "start; exiting",
+					log_info("signal %u: exiting; the binding stays at the "
+						 "Home Agent",
 						 si.ssi_signo);
 					return 0;
 				}
@@ -577,28 +778,39 @@ mn_loop(struct mn *mn)
 			} else if (fd == nl_watch_fd(mn->nl)) {
 				/* The RA that made the address is queued already. */
 				if (nl_watch_input(mn->nl)) {
-					mn_pkt_input(mn);
-					mn_locate(mn);
+					mn_pkt_input(mn, &relocate);
+					relocate = true;
 				}
 			} else if (fd == mn->tun) {
 				mn_tun_input(mn);
 			} else if (fd == mn->t41) {
 				mn_t41_input(mn);
 			} else if (fd == mn->pkt) {
-				mn_pkt_input(mn);
+				mn_pkt_input(mn, &relocate);
 			} else if (fd == mn->icmp) {
 				mn_icmp_input(mn);
 			}
 		}
+		if (relocate)
+			mn_locate(mn);
+		relocate = false;
 		bul_tick(&mn->b, clock_us(), &out);
 		mn_apply(mn, &out);
+		if (mn->hoa_want != mn->hoa_at && clock_us() >= mn->hoa_retry_us)
+			mn_place_hoa(mn, mn->hoa_want);
+		mn_solicit(mn);
 	}
 }
 
 int
 mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 {
-	struct mn mn = {.c = c, .nl = nl, .sfd = sfd, .lfd = lfd, .hoa_at = BUL_HOA_KEEP};
+	struct mn mn = {.c = c,
+			.nl = nl,
+			.sfd = sfd,
+			.lfd = lfd,
+			.hoa_at = BUL_HOA_KEEP,
+			.hoa_want = BUL_HOA_KEEP};
 	const char *ifname = c->mobile_node.interface;
 	char err[256], h[INET6_ADDRSTRLEN];
 	int rc;
@@ -610,7 +822,10 @@ mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 		 &c->mobile_node.home_agent, c->mobile_node.max_binding_lifetime);
 	/* A restarted node need not guess its last number: a 135 resynchronises. */
 	mn.b.seq = (uint16_t)(clock_us() ^ (uint64_t)getpid());
-	mn.tun = mn_tun_open(&mn, c->mobile_node.tunnel, mn_mtu(ifname) - MN_OUTER);
+	mn.b.dhaad_id = (uint16_t)(clock_us() >> 7 ^ (uint64_t)getpid() << 3);
+	/* RFC 2473 §6.7: the tunnel's MTU is the link's less our header. */
+	rc = mn_mtu(ifname) - MN_OUTER;
+	mn.tun = mn_tun_open(&mn, c->mobile_node.tunnel, rc > MN_PKT_MAX ? MN_PKT_MAX : rc);
 	if (mn.tun < 0)
 		fatal("TUN device %s", c->mobile_node.tunnel);
 	rc = nl_route_default_dev(nl, MN_TABLE, mn.tun_ifindex);
@@ -629,7 +844,7 @@ mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 			  mn_sysctl_get(ifname, "autoconf"));
 	mn_sockets(&mn);
 	mn.ep = epoll_create1(EPOLL_CLOEXEC);
-	if (mn.ep < 0 || nl_watch_start(nl, err, sizeof(err)) != 0)
+	if (mn.ep < 0 || nl_watch_start(nl, mn.ifindex, err, sizeof(err)) != 0)
 		fatalx("%s", mn.ep < 0 ? "epoll_create1 failed" : err);
 	mn.ctl = (struct ctl_ctx){.arg = &mn, .stats = mn_print_stats, .bul = mn_print_bul};
 	mn_watch(&mn, sfd);
@@ -642,6 +857,7 @@ mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 	log_info("mobile node on %s: home address %s/%u, tunnel %s, home agent %s", ifname,
 		 mn_ntop(&mn.b.hoa, h), mn.b.plen, c->mobile_node.tunnel,
 		 IN6_IS_ADDR_UNSPECIFIED(&mn.b.ha) ? "to discover (DHAAD)" : "configured");
+	mn.link_downs = nl_watch_link_downs(nl);
 	mn_locate(&mn);
 	rc = mn_loop(&mn);
 	nl_rule_from(nl, &mn.b.hoa, MN_TABLE, MN_RULE_PRIO, false);

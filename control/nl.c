@@ -35,6 +35,8 @@ struct nl {
 	struct nl_cache_mngr *watch;
 	struct nl_cache *addrs, *links, *wroutes;
 	bool changed;
+	int watch_ifindex;
+	uint64_t link_downs; /* times the watched link was seen not running */
 	char devs[NL_DEVS_MAX][16];
 	size_t n_devs;
 	struct nl_mirror_counters n;
@@ -436,18 +438,24 @@ static void
 nl_watch_change(struct nl_cache *cache, struct nl_object *obj, int action, void *arg)
 {
 	struct nl *n = arg;
+	unsigned int up = IFF_UP | IFF_RUNNING;
 
 	(void)cache;
-	(void)obj;
-	(void)action;
 	n->changed = true;
+	/* A carrier loss and its return can come in one read: count the loss
+	 * here, where each event is seen. */
+	if (strcmp(nl_object_get_type(obj), "route/link") == 0 &&
+	    rtnl_link_get_ifindex((struct rtnl_link *)obj) == n->watch_ifindex &&
+	    (action == NL_ACT_DEL || (rtnl_link_get_flags((struct rtnl_link *)obj) & up) != up))
+		n->link_downs++;
 }
 
 int
-nl_watch_start(struct nl *n, char *err, size_t errlen)
+nl_watch_start(struct nl *n, int ifindex, char *err, size_t errlen)
 {
 	int rc;
 
+	n->watch_ifindex = ifindex;
 	rc = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE, &n->watch);
 	if (rc == 0)
 		rc = nl_cache_mngr_add(n->watch, "route/addr", nl_watch_change, n, &n->addrs);
@@ -477,8 +485,14 @@ nl_watch_input(struct nl *n)
 {
 	bool changed;
 
-	if (n->watch != NULL && nl_cache_mngr_data_ready(n->watch) < 0)
-		n->changed = true; /* an overrun: look again anyway */
+	if (n->watch != NULL && nl_cache_mngr_data_ready(n->watch) < 0) {
+		/* An overrun (ENOBUFS): the caches missed events, read them
+		 * whole again. */
+		nl_cache_refill(n->sk, n->addrs);
+		nl_cache_refill(n->sk, n->links);
+		nl_cache_refill(n->sk, n->wroutes);
+		n->changed = true;
+	}
 	changed = n->changed;
 	n->changed = false;
 	return changed;
@@ -507,24 +521,127 @@ nl_watch_addrs(struct nl *n, int ifindex, struct nl_if_addr *out, size_t max)
 	return k;
 }
 
-bool
-nl_watch_default_via(struct nl *n, int ifindex)
+uint64_t
+nl_watch_link_downs(const struct nl *n)
+{
+	return n->link_downs;
+}
+
+/* Delete "default via @p gw dev @p ifindex" from the main table. */
+static int
+nl_default_del(struct nl *n, int ifindex, struct nl_addr *gw, uint32_t prio)
+{
+	struct rtnl_route *r = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *dst = nl_addr_build(AF_INET6, &in6addr_any, sizeof(in6addr_any));
+	int rc = -NLE_NOMEM;
+
+	if (r == NULL || nh == NULL || dst == NULL)
+		goto out;
+	nl_addr_set_prefixlen(dst, 0);
+	rtnl_route_set_family(r, AF_INET6);
+	rtnl_route_set_table(r, RT_TABLE_MAIN);
+	rtnl_route_set_dst(r, dst);
+	rtnl_route_set_priority(r, prio);
+	/* The kernel matches the protocol, and libnl's default is "static". */
+	rtnl_route_set_protocol(r, RTPROT_RA);
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_nh_set_gateway(nh, gw);
+	rtnl_route_add_nexthop(r, nh);
+	nh = NULL;
+	rc = rtnl_route_delete(n->sk, r, 0);
+out:
+	if (nh != NULL)
+		rtnl_route_nh_free(nh);
+	nl_addr_put(dst);
+	rtnl_route_put(r);
+	return rc;
+}
+
+/* An on-link prefix route the kernel made from Router Advertisements on
+ * @p ifindex in the main table. */
+static bool
+nl_ra_prefix_route(struct rtnl_route *r, int ifindex, struct in6_addr *dst, uint8_t *plen)
+{
+	struct rtnl_nexthop *nh;
+	uint8_t proto = rtnl_route_get_protocol(r);
+
+	if (rtnl_route_get_family(r) != AF_INET6 || rtnl_route_get_table(r) != RT_TABLE_MAIN ||
+	    (proto != RTPROT_RA && proto != RTPROT_KERNEL) || rtnl_route_get_nnexthops(r) != 1 ||
+	    rtnl_route_get_type(r) != RTN_UNICAST)
+		return false;
+	nh = rtnl_route_nexthop_n(r, 0);
+	return rtnl_route_nh_get_ifindex(nh) == ifindex && rtnl_route_nh_get_gateway(nh) == NULL &&
+	       nl_addr6(rtnl_route_get_dst(r), dst, plen) && *plen > 0 &&
+	       !IN6_IS_ADDR_LINKLOCAL(dst) && !IN6_IS_ADDR_MULTICAST(dst);
+}
+
+/* The default routes through routers on @p ifindex that @p keep does not
+ * keep (the kernel may report them as one route with several next hops). */
+static int
+nl_prune_defaults(struct nl *n, int ifindex, struct rtnl_route *r, const struct nl_prune *keep)
+{
+	struct in6_addr dst, gw;
+	uint8_t plen;
+	int i, gone = 0;
+
+	if (rtnl_route_get_family(r) != AF_INET6 || rtnl_route_get_table(r) != RT_TABLE_MAIN ||
+	    rtnl_route_get_protocol(r) != RTPROT_RA ||
+	    !nl_addr6(rtnl_route_get_dst(r), &dst, &plen) || plen != 0)
+		return 0;
+	for (i = 0; i < rtnl_route_get_nnexthops(r); i++) {
+		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, i);
+		struct nl_addr *g = rtnl_route_nh_get_gateway(nh);
+
+		if (rtnl_route_nh_get_ifindex(nh) != ifindex || !nl_addr6(g, &gw, NULL) ||
+		    keep->router(keep->arg, &gw))
+			continue;
+		gone += nl_default_del(n, ifindex, g, rtnl_route_get_priority(r)) == 0;
+	}
+	return gone;
+}
+
+int
+nl_watch_prune(struct nl *n, int ifindex, const struct nl_prune *keep)
 {
 	struct nl_object *o;
+	struct in6_addr dst;
+	uint8_t plen;
+	int gone = 0;
 
+	for (o = nl_cache_get_first(n->addrs); o != NULL; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+
+		if (rtnl_addr_get_family(a) != AF_INET6 || rtnl_addr_get_ifindex(a) != ifindex ||
+		    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
+		    (rtnl_addr_get_flags(a) & IFA_F_PERMANENT) ||
+		    !nl_addr6(rtnl_addr_get_local(a), &dst, NULL) || keep->addr(keep->arg, &dst))
+			continue;
+		gone += rtnl_addr_delete(n->sk, a, 0) == 0;
+	}
 	for (o = nl_cache_get_first(n->wroutes); o != NULL; o = nl_cache_get_next(o)) {
 		struct rtnl_route *r = (struct rtnl_route *)o;
-		struct rtnl_nexthop *nh;
 
-		if (rtnl_route_get_family(r) != AF_INET6 ||
-		    rtnl_route_get_table(r) != RT_TABLE_MAIN ||
-		    nl_addr_get_prefixlen(rtnl_route_get_dst(r)) != 0 ||
-		    rtnl_route_get_nnexthops(r) < 1)
-			continue;
-		nh = rtnl_route_nexthop_n(r, 0);
-		if (rtnl_route_nh_get_ifindex(nh) == ifindex &&
-		    rtnl_route_nh_get_gateway(nh) != NULL)
-			return true;
+		if (nl_ra_prefix_route(r, ifindex, &dst, &plen)) {
+			if (!keep->prefix(keep->arg, &dst, plen))
+				gone += rtnl_route_delete(n->sk, r, 0) == 0;
+		} else {
+			gone += nl_prune_defaults(n, ifindex, r, keep);
+		}
 	}
-	return false;
+	return gone;
+}
+
+bool
+nl_watch_running(struct nl *n, int ifindex)
+{
+	struct rtnl_link *l = rtnl_link_get(n->links, ifindex);
+	unsigned int up = IFF_UP | IFF_RUNNING;
+	bool running;
+
+	if (l == NULL)
+		return false;
+	running = (rtnl_link_get_flags(l) & up) == up;
+	rtnl_link_put(l);
+	return running;
 }

@@ -48,16 +48,34 @@ struct nl_if_addr {
 	uint32_t created; /**< the kernel's creation stamp, hundredths of a second */
 };
 
-/** Watch addresses, links and routes (libnl cache manager, events, no polling). */
-int nl_watch_start(struct nl *n, char *err, size_t errlen);
+/** Watch addresses, links and routes (libnl cache manager, events, no polling),
+ * and count the times @p ifindex is seen down or without carrier. */
+int nl_watch_start(struct nl *n, int ifindex, char *err, size_t errlen);
+/** How many times the watched interface was seen down or without carrier. */
+uint64_t nl_watch_link_downs(const struct nl *n);
+/** True when @p ifindex is up and has carrier (IFF_UP and IFF_RUNNING). */
+bool nl_watch_running(struct nl *n, int ifindex);
 /** The watch's socket, for epoll; -1 when not watching. */
 int nl_watch_fd(const struct nl *n);
 /** Read what rtnetlink reported. @return true when anything changed since the last call. */
 bool nl_watch_input(struct nl *n);
 /** The global IPv6 addresses of @p ifindex, at most @p max. */
 size_t nl_watch_addrs(struct nl *n, int ifindex, struct nl_if_addr *out, size_t max);
-/** True when the main table has a default route through a router on @p ifindex. */
-bool nl_watch_default_via(struct nl *n, int ifindex);
+
+/** What nl_watch_prune() keeps; each returns true to keep. */
+struct nl_prune {
+	bool (*addr)(void *arg, const struct in6_addr *a);
+	bool (*prefix)(void *arg, const struct in6_addr *p, uint8_t plen);
+	bool (*router)(void *arg, const struct in6_addr *gw);
+	void *arg;
+};
+
+/**
+ * Remove from @p ifindex what the kernel autoconfigured for another link:
+ * non-permanent global addresses, on-link prefix routes and default routes
+ * through routers that @p keep does not keep. @return how many went.
+ */
+int nl_watch_prune(struct nl *n, int ifindex, const struct nl_prune *keep);
 
 struct fib;
 

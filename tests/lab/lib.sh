@@ -283,10 +283,18 @@ EOF
 	} >"$1"
 }
 
-# mn_move home|foreign: the laptop leaves its link (carrier lost: the kernel
-# drops its autoconfigured addresses) and joins the other one.
+# mn_move home|foreign [carrier]: the laptop leaves its link and joins the
+# other one: its interface goes down and up (the kernel drops the addresses
+# it autoconfigured), or with "carrier" it only loses the carrier, as a
+# wireless roam does, and keeps the old link's addresses.
 mn_move() {
-	on mn ip link set eth0 down &&
-		on sw ip link set mn-port master "br-$1" &&
-		on mn ip link set eth0 up
+	if [ "${2:-}" = carrier ]; then
+		on sw ip link set mn-port down &&
+			on sw ip link set mn-port master "br-$1" &&
+			on sw ip link set mn-port up
+	else
+		on mn ip link set eth0 down &&
+			on sw ip link set mn-port master "br-$1" &&
+			on mn ip link set eth0 up
+	fi
 }

@@ -169,15 +169,30 @@ test_status_135(void **state)
 
 	(void)state;
 	away(&b, &o, 10 * S);
-	bul_mh(&b, 10 * S, &m, &o);
+	/* Within 1/3 s of the last BU (MAX_UPDATE_RATE, 3 a second): later. */
+	bul_mh(&b, 10 * S + 100 * MS, &m, &o);
+	assert_false(o.send_bu);
+	bul_tick(&b, 10 * S + 333 * MS, &o);
+	assert_false(o.send_bu);
+	bul_tick(&b, 10 * S + 334 * MS, &o);
 	assert_true(o.send_bu);
 	assert_int_equal(o.bu.seq, 40001);
 	assert_int_equal(b.state, BUL_REGISTERING);
+	/* Later: at once, and a second 135 for the same BU changes nothing. */
+	m = ba(135, 50000, 0);
+	bul_mh(&b, 11 * S, &m, &o);
+	assert_true(o.send_bu);
+	assert_int_equal(o.bu.seq, 50001);
+	bul_mh(&b, 12 * S, &m, &o);
+	assert_false(o.send_bu);
+	m = ba(135, 40000, 0);
+	bul_mh(&b, 12 * S, &m, &o);
+	assert_false(o.send_bu);
 	m = ba(0, 101, 150); /* the old number no longer answers */
 	bul_mh(&b, 10 * S, &m, &o);
 	assert_int_equal(b.state, BUL_REGISTERING);
-	m = ba(0, 40001, 150);
-	bul_mh(&b, 10 * S, &m, &o);
+	m = ba(0, 50001, 150);
+	bul_mh(&b, 12 * S, &m, &o);
 	assert_int_equal(b.state, BUL_BOUND);
 }
 
@@ -213,7 +228,7 @@ test_refusals(void **state)
 	assert_true(o.send_bu);
 }
 
-/* §11.5.4: home, the BU comes from the home link address with CoA = HoA and
+/* §11.5.4: home, the BU comes from the home address with CoA = HoA and
  * lifetime 0; the HoA stays off the link until the BA. */
 static void
 test_return_home(void **state)
@@ -230,7 +245,7 @@ test_return_home(void **state)
 	assert_true(o.send_bu);
 	assert_int_equal(o.hoa, BUL_HOA_NONE);
 	assert_int_equal(b.state, BUL_DEREGISTERING);
-	assert_memory_equal(&o.bu.src, &home, 16);
+	assert_memory_equal(&o.bu.src, &hoa, 16);
 	assert_memory_equal(&o.bu.coa, &hoa, 16);
 	assert_int_equal(o.bu.lifetime, 0);
 	assert_false(bul_tunnelled(&b));
@@ -238,6 +253,9 @@ test_return_home(void **state)
 	bul_mh(&b, 20 * S, &m, &o);
 	assert_int_equal(b.state, BUL_HOME);
 	assert_int_equal(o.hoa, BUL_HOA_INTERFACE);
+	/* The old binding's expiry is no timer any more. */
+	assert_int_equal(b.expires_us, 0);
+	assert_int_equal(b.next_us, 0);
 
 	/* No answer: 1, 2, 4, 8, 16 s, then home anyway. */
 	away(&b, &o, 10 * S);
@@ -253,11 +271,71 @@ test_return_home(void **state)
 	assert_int_equal(b.state, BUL_HOME);
 	assert_int_equal(o.hoa, BUL_HOA_INTERFACE);
 
-	/* Never registered: home at once. */
+	/* Started at home: the HA may hold a binding from before; deregister,
+	 * but retry only twice (0, 1, 3 s), home anyway at 7 s. */
 	bul_init(&b, &hoa, 64, &ha, 600);
+	bul_move(&b, 0, BUL_AT_HOME, &home, &o);
+	assert_true(o.send_bu);
+	assert_int_equal(o.hoa, BUL_HOA_NONE);
+	bul_tick(&b, 1 * S, &o);
+	assert_true(o.send_bu);
+	bul_tick(&b, 3 * S, &o);
+	assert_true(o.send_bu);
+	bul_tick(&b, 7 * S, &o);
+	assert_false(o.send_bu);
+	assert_int_equal(o.hoa, BUL_HOA_INTERFACE);
+	assert_int_equal(b.state, BUL_HOME);
+	/* ... answered with 133 (no binding there): home. */
+	bul_init(&b, &hoa, 64, &ha, 600);
+	bul_move(&b, 0, BUL_AT_HOME, &home, &o);
+	m = ba(133, o.bu.seq, 0);
+	bul_mh(&b, 0, &m, &o);
+	assert_int_equal(b.state, BUL_HOME);
+	assert_int_equal(o.hoa, BUL_HOA_INTERFACE);
+	/* No Home Agent known ("::"): home at once. */
+	bul_init(&b, &hoa, 64, &in6addr_any, 600);
 	bul_move(&b, 1, BUL_AT_HOME, &home, &o);
 	assert_false(o.send_bu);
 	assert_int_equal(o.hoa, BUL_HOA_INTERFACE);
+}
+
+/* A refused registration, an expired binding, a zero lifetime: never a
+ * deadline in the past left standing (the daemon would spin on it). */
+static void
+test_no_stale_deadline(void **state)
+{
+	struct mh_msg m = ba(0, 101, 150);
+	struct bul b;
+	struct bul_out o;
+
+	(void)state;
+	away(&b, &o, 10 * S);
+	bul_mh(&b, 10 * S, &m, &o);
+	bul_move(&b, 20 * S, BUL_AWAY, &coa2, &o);
+	m = ba(129, o.bu.seq, 0);
+	bul_mh(&b, 20 * S, &m, &o);
+	assert_int_equal(b.state, BUL_FAILED);
+	assert_int_equal(b.expires_us, 0);
+	assert_int_equal(b.next_us, 0);
+	/* Granted 0 s: re-register after 1 s rather than never. */
+	away(&b, &o, 10 * S);
+	m = ba(0, 101, 0);
+	bul_mh(&b, 10 * S, &m, &o);
+	bul_tick(&b, 11 * S, &o);
+	assert_true(o.send_bu);
+	/* A Refresh Advice of 0 is no advice. */
+	away(&b, &o, 10 * S);
+	m = ba(0, 101, 150);
+	m.has_bra = true;
+	m.refresh = 0;
+	bul_mh(&b, 10 * S, &m, &o);
+	assert_int_equal(b.next_us, 10 * S + 480 * S);
+	/* Binding Error 2 to our BU: no Home Agent there. */
+	away(&b, &o, 10 * S);
+	m = (struct mh_msg){.type = MH_BE, .status = MH_BE_UNKNOWN_TYPE};
+	bul_mh(&b, 10 * S, &m, &o);
+	assert_int_equal(b.state, BUL_FAILED);
+	assert_int_equal(b.next_us, 0);
 }
 
 static void
@@ -343,6 +421,7 @@ main(void)
 		cmocka_unit_test_setup(test_refusals, setup),
 		cmocka_unit_test_setup(test_return_home, setup),
 		cmocka_unit_test_setup(test_brr_and_be, setup),
+		cmocka_unit_test_setup(test_no_stale_deadline, setup),
 		cmocka_unit_test_setup(test_dhaad, setup),
 		cmocka_unit_test_setup(test_home_prefix, setup),
 	};
