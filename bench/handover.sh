@@ -16,36 +16,11 @@ BUILD=$1 ROOT=$2
 . "$ROOT/tests/lab/lib.sh"
 lab_init hob
 MOVES=${HANDOVER_MOVES:-20}
-HOA=2001:db8::beef HA=2001:db8::1
+HOA=2001:db8::beef
 
-seed_lab
-write_ha_config() { # write_ha_config DAD
-	ha_config "$tmp/ha.yaml" 1024 home core <<EOF2
-  max_binding_lifetime: 600
-  dad: $1
-  ra: {enabled: true, min_interval: 1, max_interval: 3, lifetime: 600}
-EOF2
-}
-write_ha_config true
-start_cp ha "$tmp/ha.yaml"
-cp_pid=$!
-start_dp ha "$tmp/ha.yaml"
-seed_ha_addrs
-seed_radvd
-mn_config "$tmp/mn.yaml" <<EOF2
-  home_agent: $HA
-  max_binding_lifetime: 600
-EOF2
-start_bg mn "$tmp/mn.log" "$BUILD/control/mip6ha-cp" -c "$tmp/mn.yaml"
-wait_for 5 test -S "$tmp/mn.sock"
-
-bul() {
-	"$BUILD/control/mip6ha" -s "$tmp/mn.sock" bul --json | /usr/bin/python3 -c '
-import json, sys
-b = json.load(sys.stdin)["bul"][0]
-print(" ".join(str(b[k]) for k in sys.argv[1:]))' "$@"
-}
-state_is() { [ "$(bul state)" = "$1" ]; }
+seed_start true
+bul() { mn_bul "$@"; }
+state_is() { mn_state_is "$1"; }
 wait_for 10 state_is home || { echo "the mobile node is not home"; lab_logs; exit 1; }
 wait_for 10 on cn ping -c 1 -W 1 "$HOA" >/dev/null
 
@@ -68,7 +43,7 @@ printf '%-6s %-8s %9s %5s %9s %9s %9s\n' dad to gap_ms lost ra_bu_ms bu_ba_ms ba
 for dad in on off; do
 	if [ "$dad" = off ]; then
 		kill "$cp_pid" && wait "$cp_pid"
-		write_ha_config false
+		seed_ha_config false
 		start_cp ha "$tmp/ha.yaml"
 		cp_pid=$!
 		sleep 1
@@ -76,7 +51,9 @@ for dad in on off; do
 	for ((i = 0; i < MOVES / 2; i++)); do
 		move foreign bound "$dad"
 		move home home "$dad"
-	done | tee -a "$tmp/moves.txt" | awk '{ printf "%-6s %-8s %9s %5s %9s %9s %9s\n", $1, $2, $3, $4, $5, $6, $7; fflush() }'
+	done | tee -a "$tmp/moves.txt" | while read -r a b c d e f g; do
+		printf '%-6s %-8s %9s %5s %9s %9s %9s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g"
+	done
 done
 
 /usr/bin/python3 - "$tmp/moves.txt" <<'EOF2'

@@ -147,8 +147,10 @@ nl_neigh_own(struct nl *n, int ifindex, const struct in6_addr *a, const uint8_t 
 	return nl_neigh_change(n, ifindex, a, mac, add);
 }
 
-int
-nl_addr_add(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen)
+/* Add (NODAD; one already there is fine) or delete (one not there is fine)
+ * @p a/@p plen on @p ifindex. */
+static int
+nl_addr_change(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen, bool add)
 {
 	struct rtnl_addr *ra = rtnl_addr_alloc();
 	struct nl_addr *local = nl_addr_build(AF_INET6, a, sizeof(*a));
@@ -161,10 +163,16 @@ nl_addr_add(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen)
 	rtnl_addr_set_family(ra, AF_INET6);
 	rtnl_addr_set_local(ra, local);
 	rtnl_addr_set_prefixlen(ra, plen);
-	rtnl_addr_set_flags(ra, IFA_F_NODAD);
-	rc = rtnl_addr_add(n->sk, ra, NLM_F_CREATE | NLM_F_EXCL);
-	if (rc == -NLE_EXIST)
-		rc = 0;
+	if (add) {
+		rtnl_addr_set_flags(ra, IFA_F_NODAD);
+		rc = rtnl_addr_add(n->sk, ra, NLM_F_CREATE | NLM_F_EXCL);
+		if (rc == -NLE_EXIST)
+			rc = 0;
+	} else {
+		rc = rtnl_addr_delete(n->sk, ra, 0);
+		if (rc == -NLE_NOADDR || rc == -NLE_OBJ_NOTFOUND)
+			rc = 0;
+	}
 out:
 	nl_addr_put(local);
 	rtnl_addr_put(ra);
@@ -172,26 +180,15 @@ out:
 }
 
 int
+nl_addr_add(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen)
+{
+	return nl_addr_change(n, ifindex, a, plen, true);
+}
+
+int
 nl_addr_del(struct nl *n, int ifindex, const struct in6_addr *a, uint8_t plen)
 {
-	struct rtnl_addr *ra = rtnl_addr_alloc();
-	struct nl_addr *local = nl_addr_build(AF_INET6, a, sizeof(*a));
-	int rc = -NLE_NOMEM;
-
-	if (ra == NULL || local == NULL)
-		goto out;
-	nl_addr_set_prefixlen(local, plen);
-	rtnl_addr_set_ifindex(ra, ifindex);
-	rtnl_addr_set_family(ra, AF_INET6);
-	rtnl_addr_set_local(ra, local);
-	rtnl_addr_set_prefixlen(ra, plen);
-	rc = rtnl_addr_delete(n->sk, ra, 0);
-	if (rc == -NLE_NOADDR || rc == -NLE_OBJ_NOTFOUND)
-		rc = 0;
-out:
-	nl_addr_put(local);
-	rtnl_addr_put(ra);
-	return nl_errno(rc);
+	return nl_addr_change(n, ifindex, a, plen, false);
 }
 
 int
@@ -224,8 +221,12 @@ out:
 	return nl_errno(rc);
 }
 
-int
-nl_route_default_dev(struct nl *n, uint32_t table, int ifindex)
+/* Add or replace "default dev @p ifindex" in @p table (no @p gw), or delete
+ * "default via @p gw dev @p ifindex metric @p prio" that Router
+ * Advertisements made. */
+static int
+nl_default_change(struct nl *n, uint32_t table, int ifindex, struct nl_addr *gw, uint32_t prio,
+		  bool add)
 {
 	struct rtnl_route *r = rtnl_route_alloc();
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
@@ -238,17 +239,31 @@ nl_route_default_dev(struct nl *n, uint32_t table, int ifindex)
 	rtnl_route_set_family(r, AF_INET6);
 	rtnl_route_set_table(r, table);
 	rtnl_route_set_dst(r, dst);
-	rtnl_route_set_scope(r, RT_SCOPE_LINK);
 	rtnl_route_nh_set_ifindex(nh, ifindex);
+	if (gw != NULL)
+		rtnl_route_nh_set_gateway(nh, gw);
+	else
+		rtnl_route_set_scope(r, RT_SCOPE_LINK);
+	if (prio != 0)
+		rtnl_route_set_priority(r, prio);
+	if (!add) /* the kernel matches the protocol; libnl's default is "static" */
+		rtnl_route_set_protocol(r, RTPROT_RA);
 	rtnl_route_add_nexthop(r, nh);
 	nh = NULL; /* the route owns it */
-	rc = rtnl_route_add(n->sk, r, NLM_F_CREATE | NLM_F_REPLACE);
+	rc = add ? rtnl_route_add(n->sk, r, NLM_F_CREATE | NLM_F_REPLACE)
+		 : rtnl_route_delete(n->sk, r, 0);
 out:
 	if (nh != NULL)
 		rtnl_route_nh_free(nh);
 	nl_addr_put(dst);
 	rtnl_route_put(r);
 	return nl_errno(rc);
+}
+
+int
+nl_route_default_dev(struct nl *n, uint32_t table, int ifindex)
+{
+	return nl_default_change(n, table, ifindex, NULL, 0, true);
 }
 
 /* The tap name of @p ifindex when it is one the dataplane serves. */
@@ -527,37 +542,6 @@ nl_watch_link_downs(const struct nl *n)
 	return n->link_downs;
 }
 
-/* Delete "default via @p gw dev @p ifindex" from the main table. */
-static int
-nl_default_del(struct nl *n, int ifindex, struct nl_addr *gw, uint32_t prio)
-{
-	struct rtnl_route *r = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *dst = nl_addr_build(AF_INET6, &in6addr_any, sizeof(in6addr_any));
-	int rc = -NLE_NOMEM;
-
-	if (r == NULL || nh == NULL || dst == NULL)
-		goto out;
-	nl_addr_set_prefixlen(dst, 0);
-	rtnl_route_set_family(r, AF_INET6);
-	rtnl_route_set_table(r, RT_TABLE_MAIN);
-	rtnl_route_set_dst(r, dst);
-	rtnl_route_set_priority(r, prio);
-	/* The kernel matches the protocol, and libnl's default is "static". */
-	rtnl_route_set_protocol(r, RTPROT_RA);
-	rtnl_route_nh_set_ifindex(nh, ifindex);
-	rtnl_route_nh_set_gateway(nh, gw);
-	rtnl_route_add_nexthop(r, nh);
-	nh = NULL;
-	rc = rtnl_route_delete(n->sk, r, 0);
-out:
-	if (nh != NULL)
-		rtnl_route_nh_free(nh);
-	nl_addr_put(dst);
-	rtnl_route_put(r);
-	return rc;
-}
-
 /* An on-link prefix route the kernel made from Router Advertisements on
  * @p ifindex in the main table. */
 static bool
@@ -596,7 +580,8 @@ nl_prune_defaults(struct nl *n, int ifindex, struct rtnl_route *r, const struct 
 		if (rtnl_route_nh_get_ifindex(nh) != ifindex || !nl_addr6(g, &gw, NULL) ||
 		    keep->router(keep->arg, &gw))
 			continue;
-		gone += nl_default_del(n, ifindex, g, rtnl_route_get_priority(r)) == 0;
+		gone += nl_default_change(n, RT_TABLE_MAIN, ifindex, g, rtnl_route_get_priority(r),
+					  false) == 0;
 	}
 	return gone;
 }

@@ -283,6 +283,41 @@ EOF
 	} >"$1"
 }
 
+# seed_ha_config DAD: the seed lab HA's configuration in $tmp/ha.yaml.
+seed_ha_config() {
+	ha_config "$tmp/ha.yaml" 1024 home core <<EOF
+  max_binding_lifetime: 600
+  dad: $1
+  ra: {enabled: true, min_interval: 1, max_interval: 3, lifetime: 600}
+EOF
+}
+
+# seed_start [DAD]: the seed lab running: our Home Agent (home_agent.dad
+# DAD, default true; its mip6ha-cp's pid in cp_pid), radvd on the foreign
+# link, and the laptop's mobile node (mip6ha-cp, control socket
+# $tmp/mn.sock) registering with 2001:db8::1.
+seed_start() {
+	seed_lab && seed_ha_config "${1:-true}" && start_cp ha "$tmp/ha.yaml" || return
+	cp_pid=$!
+	start_dp ha "$tmp/ha.yaml" && seed_ha_addrs && seed_radvd || return
+	mn_config "$tmp/mn.yaml" <<EOF
+  home_agent: 2001:db8::1
+  max_binding_lifetime: 600
+EOF
+	start_bg mn "$tmp/mn.log" "$BUILD/control/mip6ha-cp" -c "$tmp/mn.yaml"
+	wait_for 5 test -S "$tmp/mn.sock" || { echo "the mobile node did not start"; return 1; }
+}
+
+# mn_bul FIELD...: those fields of the mobile node's `mip6ha bul --json`.
+mn_bul() {
+	"$BUILD/control/mip6ha" -s "$tmp/mn.sock" bul --json | /usr/bin/python3 -c '
+import json, sys
+b = json.load(sys.stdin)["bul"][0]
+print(" ".join(str(b[k]) for k in sys.argv[1:]))' "$@"
+}
+
+mn_state_is() { [ "$(mn_bul state)" = "$1" ]; }
+
 # mn_move home|foreign [carrier]: the laptop leaves its link and joins the
 # other one: its interface goes down and up (the kernel drops the addresses
 # it autoconfigured), or with "carrier" it only loses the carrier, as a

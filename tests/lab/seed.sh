@@ -15,28 +15,10 @@ command -v radvd >/dev/null || skip "needs radvd"
 command -v tcpdump >/dev/null || skip "needs tcpdump"
 
 HOA=2001:db8::beef HA=2001:db8::1 CN=2001:db8:cc::10
-seed_lab
-ha_config "$tmp/ha.yaml" 1024 home core <<'EOF2'
-  max_binding_lifetime: 600
-  ra: {enabled: true, min_interval: 1, max_interval: 3, lifetime: 600}
-EOF2
-start_cp ha "$tmp/ha.yaml"
-start_dp ha "$tmp/ha.yaml"
-seed_ha_addrs
-seed_radvd
-mn_config "$tmp/mn.yaml" <<EOF2
-  home_agent: $HA
-  max_binding_lifetime: 600
-EOF2
-start_bg mn "$tmp/mn.log" "$BUILD/control/mip6ha-cp" -c "$tmp/mn.yaml"
-wait_for 5 test -S "$tmp/mn.sock"
+seed_start
 
-bul() { # bul FIELD: one field of the mobile node's `mip6ha bul --json`
-	"$BUILD/control/mip6ha" -s "$tmp/mn.sock" bul --json | /usr/bin/python3 -c '
-import json, sys
-print(json.load(sys.stdin)["bul"][0][sys.argv[1]])' "$1"
-}
-state_is() { [ "$(bul state)" = "$1" ]; }
+bul() { mn_bul "$@"; }
+state_is() { mn_state_is "$1"; }
 hoa_on() { on mn ip -6 addr show dev "$1" | grep -q "inet6 $HOA/"; }
 proxied() { on ha ip -6 neigh show proxy dev ha-home | grep -q "^$HOA "; }
 bound_at() { mip6ha bc | grep -q "^[0-9]* *$HOA *$1 "; }
