@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The handover benchmark: the seed lab (tests/lab/lib.sh seed_lab), the
 # laptop moving home -> foreign -> home, HANDOVER_MOVES moves (default 20),
-# while the correspondent pings the Home Address every 10 ms. Per move: the
+# while the correspondent pings the Home Address every 10 ms (HANDOVER_PING,
+# seconds, changes it). Per move: the
 # gap between the last echo reply before the move and the first after it,
 # the echo requests lost, and the mobile node's own timing of the parts that
 # are ours: RA to BU (kernel receive stamp of the RA that made the new
@@ -16,6 +17,7 @@ BUILD=$1 ROOT=$2
 . "$ROOT/tests/lab/lib.sh"
 lab_init hob
 MOVES=${HANDOVER_MOVES:-20}
+PING=${HANDOVER_PING:-0.01} # the echo interval, seconds
 HOA=2001:db8::beef
 
 seed_start true
@@ -24,11 +26,11 @@ state_is() { mn_state_is "$1"; }
 wait_for 10 state_is home || { echo "the mobile node is not home"; lab_logs; exit 1; }
 wait_for 10 on cn ping -c 1 -W 1 "$HOA" >/dev/null
 
-# move TO STATE LABEL: one move with a 10 ms ping across it; one line
+# move TO STATE LABEL: one move with a ping across it; one line
 # "LABEL TO GAP_MS LOST RA_TO_BU BU_TO_BA BA_TO_PACKET" on stdout.
 move() {
 	local to=$1 want=$2 label=$3 pid gap lost
-	ip netns exec "$lab-cn" ping -D -i 0.01 -W 1 "$HOA" >"$tmp/ping.txt" 2>&1 &
+	ip netns exec "$lab-cn" ping -D -i "$PING" -W 1 "$HOA" >"$tmp/ping.txt" 2>&1 &
 	pid=$!
 	sleep 0.5
 	mn_move "$to"
@@ -95,11 +97,16 @@ for r in rows:
     ours.append(float(r[4]) + ba)
 g, lost = col("on", None, 2), col("on", None, 3)
 pk = [x for x in col("on", "foreign", 6) if x >= 0]
+# All three parts of a move away: what the issue counts as ours.
+total = [float(r[4]) + float(r[5]) - (1000.0 if r[0] == "on" else 0.0) + float(r[6])
+         for r in rows if r[1] == "foreign" and float(r[6]) >= 0]
 print()
 print(f"ours (RA to BU + BU to BA without the DAD wait), all moves: p50 {pct(ours, 50):.3f} ms, "
       f"p95 {pct(ours, 95):.3f} ms; BA to the first tunnelled packet p95 {pct(pk, 95):.3f} ms "
-      f"(the ping's 10 ms interval)")
+      f"(it waits for the next echo request)")
+print(f"all three parts, moves away: p50 {pct(total, 50):.3f} ms, p95 {pct(total, 95):.3f} ms")
 print(f"RESULT handover gap_p50_ms={pct(g, 50):.1f} gap_p95_ms={pct(g, 95):.1f} "
       f"lost_per_move={sum(lost) / len(lost):.1f} ours_p95_ms={pct(ours, 95):.3f} "
-      f"ba_to_packet_p95_ms={pct(pk, 95):.3f} gap_nodad_p50_ms={pct(col('off', None, 2), 50):.1f}")
+      f"ba_to_packet_p95_ms={pct(pk, 95):.3f} ours_total_p95_ms={pct(total, 95):.3f} "
+      f"gap_nodad_p50_ms={pct(col('off', None, 2), 50):.1f}")
 EOF2
