@@ -84,6 +84,12 @@ import json, sys
 print(json.load(sys.stdin)["mobile_node"][sys.argv[1]])' "$1"
 }
 check "the laptop answered every BA it got, none ignored" test "$(mn_stat mh_ignored)" -eq 0
+check "mip6ha bc on the laptop: exit 1, it is a mobile node" sh -c \
+	"'$BUILD/control/mip6ha' -s '$tmp/mn.sock' bc | grep -q 'this node is a mobile node';
+	 '$BUILD/control/mip6ha' -s '$tmp/mn.sock' bc >/dev/null; test \$? -eq 1"
+check "mip6ha bul on the Home Agent: exit 1, it is a Home Agent" sh -c \
+	"'$BUILD/control/mip6ha' -c '$cfg' bul | grep -q 'this node is a Home Agent';
+	 '$BUILD/control/mip6ha' -c '$cfg' bul >/dev/null; test \$? -eq 1"
 
 # --- home_agent "::": the laptop finds its Home Agent with DHAAD (RFC 6275 §11.4.1).
 kill "${pids[-1]}" && wait "${pids[-1]}"
