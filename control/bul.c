@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "ha.h"
+
 #define BUL_US_PER_MS 1000u
 #define BUL_US_PER_S  1000000u
 #define BUL_HOP_LIMIT 64
@@ -46,15 +48,7 @@ bul_init(struct bul *b, const struct in6_addr *hoa, uint8_t plen, const struct i
 bool
 bul_in_home_prefix(const struct bul *b, const struct in6_addr *a)
 {
-	unsigned int i, bits = b->plen;
-
-	for (i = 0; i < 16 && bits > 0; i++, bits = bits > 8 ? bits - 8 : 0) {
-		uint8_t mask = (uint8_t)(bits >= 8 ? 0xff : 0xff << (8 - bits));
-
-		if ((a->s6_addr[i] ^ b->hoa.s6_addr[i]) & mask)
-			return false;
-	}
-	return true;
+	return ha_addr_in_prefix(a, &b->hoa, b->plen);
 }
 
 bool
@@ -68,6 +62,20 @@ bul_out_reset(struct bul_out *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->hoa = BUL_HOA_KEEP;
+}
+
+/* Nothing left to send or wait for: @p state with no timer running; at home
+ * the HoA goes back on the interface. */
+static void
+bul_settle(struct bul *b, enum bul_state state, const char *log, struct bul_out *out)
+{
+	b->state = state;
+	b->pending = false;
+	b->next_us = 0;
+	b->expires_us = 0;
+	if (state == BUL_HOME)
+		out->hoa = BUL_HOA_INTERFACE;
+	out->log = log;
 }
 
 /* Send the next BU of this registration; @p fresh starts a registration. */
@@ -167,11 +175,7 @@ bul_home(struct bul *b, uint64_t now, const struct in6_addr *addr, struct bul_ou
 	b->bu_us = b->ba_us = 0;
 	b->expires_us = 0;
 	if ((!registered && !maybe) || IN6_IS_ADDR_UNSPECIFIED(&b->ha)) {
-		b->state = BUL_HOME;
-		b->pending = false;
-		b->next_us = 0;
-		out->hoa = BUL_HOA_INTERFACE;
-		out->log = "at home";
+		bul_settle(b, BUL_HOME, "at home", out);
 		return;
 	}
 	/* §11.5.4: deregister first; the HoA stays off the home link until the BA. */
@@ -200,17 +204,15 @@ bul_done(struct bul *b, uint64_t now, const struct mh_msg *m, struct bul_out *ou
 {
 	uint32_t refresh_s;
 
-	b->pending = false;
-	b->next_us = 0;
 	b->ba_us = now;
 	if (b->state == BUL_DEREGISTERING) {
-		b->state = BUL_HOME;
-		b->expires_us = 0;
-		out->hoa = BUL_HOA_INTERFACE;
-		out->log = m->status < 128 ? "deregistered: at home"
-					   : "deregistration refused: at home anyway";
+		bul_settle(b, BUL_HOME,
+			   m->status < 128 ? "deregistered: at home"
+					   : "deregistration refused: at home anyway",
+			   out);
 		return;
 	}
+	b->pending = false;
 	b->state = BUL_BOUND;
 	b->registered_once = true;
 	b->granted_s = (uint32_t)m->lifetime * 4;
@@ -261,11 +263,7 @@ bul_ba(struct bul *b, uint64_t now, const struct mh_msg *m, struct bul_out *out)
 		return;
 	}
 	/* 129, 131 - 134, 139 and the rest: retrying cannot change them. */
-	b->state = BUL_FAILED;
-	b->pending = false;
-	b->next_us = 0;
-	b->expires_us = 0;
-	out->log = "registration refused";
+	bul_settle(b, BUL_FAILED, "registration refused", out);
 }
 
 void
@@ -286,12 +284,9 @@ bul_mh(struct bul *b, uint64_t now_us, const struct mh_msg *m, struct bul_out *o
 	case MH_BE: /* §11.3.6: status 1, the HA has no binding for us */
 		if (m->status == MH_BE_UNKNOWN_TYPE && b->pending) {
 			/* It does not know BUs: no Home Agent (§9.2). */
-			b->state = b->state == BUL_DEREGISTERING ? BUL_HOME : BUL_FAILED;
-			out->hoa = b->state == BUL_HOME ? BUL_HOA_INTERFACE : BUL_HOA_KEEP;
-			b->pending = false;
-			b->next_us = 0;
-			b->expires_us = 0;
-			out->log = "Binding Error 2: the home agent does not know Binding Updates";
+			bul_settle(b, b->state == BUL_DEREGISTERING ? BUL_HOME : BUL_FAILED,
+				   "Binding Error 2: the home agent does not know Binding Updates",
+				   out);
 			break;
 		}
 		if (m->status == MH_BE_UNKNOWN_HAO &&
@@ -347,11 +342,7 @@ bul_tick(struct bul *b, uint64_t now_us, struct bul_out *out)
 		return;
 	}
 	if (b->state == BUL_DEREGISTERING && b->retrans >= b->dereg_retries) {
-		b->state = BUL_HOME;
-		b->pending = false;
-		b->next_us = 0;
-		out->hoa = BUL_HOA_INTERFACE;
-		out->log = "no answer to the deregistration: at home anyway";
+		bul_settle(b, BUL_HOME, "no answer to the deregistration: at home anyway", out);
 		return;
 	}
 	b->retrans++;

@@ -42,6 +42,7 @@
 #include "clock.h"
 #include "ctl.h"
 #include "icmp6.h"
+#include "ha.h"
 #include "log.h"
 #include "mh.h"
 #include "nl.h"
@@ -95,8 +96,8 @@ struct mn {
 	/* RFC 6275 §11.5.1: after the link comes back (carrier or admin), an
 	 * address counts only once a Router Advertisement has offered its
 	 * prefix again; a new link's router does not offer the old one. */
-	bool since_up;
-	unsigned int rs_left; /* Router Solicitations still to send */
+	bool since_up, prune_due; /* prune_due: a new router spoke since */
+	unsigned int rs_left;	  /* Router Solicitations still to send */
 	uint64_t rs_next_us;
 	uint64_t link_downs;
 	struct in6_addr ra_prefix[MN_RA_PREFIXES], ra_router[MN_RA_PREFIXES];
@@ -237,19 +238,6 @@ mn_solicit(struct mn *mn)
 	mn->rs_next_us = now + MN_RS_GAP_US;
 }
 
-/* True when @p a is within @p p/@p plen. */
-static bool
-mn_in_prefix(const struct in6_addr *a, const struct in6_addr *p, unsigned int plen)
-{
-	unsigned int k;
-
-	for (k = 0; k < 16 && plen >= 8; k++, plen -= 8)
-		if (a->s6_addr[k] != p->s6_addr[k])
-			return false;
-	return k == 16 || plen == 0 ||
-	       ((a->s6_addr[k] ^ p->s6_addr[k]) & (uint8_t)(0xff << (8 - plen))) == 0;
-}
-
 /* True when @p a is in a prefix a Router Advertisement offered since the
  * link last came up (or no such filter is on yet). */
 static bool
@@ -261,7 +249,7 @@ mn_offered(void *arg, const struct in6_addr *a)
 	if (!mn->since_up)
 		return true;
 	for (i = 0; i < mn->n_ra_prefix; i++)
-		if (mn_in_prefix(a, &mn->ra_prefix[i], mn->ra_plen[i]))
+		if (ha_addr_in_prefix(a, &mn->ra_prefix[i], mn->ra_plen[i]))
 			return true;
 	return false;
 }
@@ -273,7 +261,7 @@ mn_offered_prefix(void *arg, const struct in6_addr *p, uint8_t plen)
 	unsigned int i;
 
 	for (i = 0; i < mn->n_ra_prefix; i++)
-		if (mn->ra_plen[i] == plen && mn_in_prefix(p, &mn->ra_prefix[i], plen))
+		if (mn->ra_plen[i] == plen && ha_addr_in_prefix(p, &mn->ra_prefix[i], plen))
 			return true;
 	return false;
 }
@@ -303,8 +291,9 @@ mn_prune(struct mn *mn)
 				      .arg = mn};
 	int n;
 
-	if (!mn->since_up || mn->n_ra_router == 0)
+	if (!mn->prune_due)
 		return;
+	mn->prune_due = false;
 	n = nl_watch_prune(mn->nl, mn->ifindex, &keep);
 	if (n > 0)
 		log_debug("%d addresses and routes of the previous link removed", n);
@@ -511,6 +500,7 @@ mn_pkt_input(struct mn *mn, bool *relocate)
 			if (mn->since_up && mn->n_ra_router < MN_RA_PREFIXES &&
 			    !mn_heard_router(mn, (const struct in6_addr *)(p + 8))) {
 				memcpy(&mn->ra_router[mn->n_ra_router++], p + 8, 16);
+				mn->prune_due = true;
 				mn_ra_prefixes(mn, p + 40, (size_t)r - 40);
 				*relocate = true;
 			}

@@ -403,27 +403,41 @@ nl_copy_one(struct nl_object *obj, void *arg)
 	nl_change(NULL, obj, NL_ACT_NEW, arg);
 }
 
+/* A cache manager (events, no polling) holding the caches of @p types,
+ * each change reported to @p cb. @return 0, or -errno with a message. */
+static int
+nl_mngr_open(struct nl_cache_mngr **m, const char *const *types, struct nl_cache **caches[],
+	     size_t n, change_func_t cb, void *arg, char *err, size_t errlen)
+{
+	size_t i;
+	int rc = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE, m);
+
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = nl_cache_mngr_add(*m, types[i], cb, arg, caches[i]);
+	if (rc < 0) {
+		snprintf(err, errlen, "netlink cache manager: %s", nl_geterror(rc));
+		if (*m != NULL)
+			nl_cache_mngr_free(*m);
+		*m = NULL;
+		return nl_errno(rc);
+	}
+	return 0;
+}
+
 int
 nl_mirror_start(struct nl *n, struct fib *fib, const char (*devs)[16], size_t n_devs, char *err,
 		size_t errlen)
 {
+	static const char *const types[] = {"route/route", "route/neigh"};
+	struct nl_cache **caches[] = {&n->routes, &n->neighs};
 	int rc;
 
 	n->fib = fib;
 	n->n_devs = n_devs < NL_DEVS_MAX ? n_devs : NL_DEVS_MAX;
 	memcpy(n->devs, devs, n->n_devs * sizeof(n->devs[0]));
-	rc = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE, &n->mngr);
-	if (rc == 0)
-		rc = nl_cache_mngr_add(n->mngr, "route/route", nl_change, n, &n->routes);
-	if (rc == 0)
-		rc = nl_cache_mngr_add(n->mngr, "route/neigh", nl_change, n, &n->neighs);
-	if (rc < 0) {
-		snprintf(err, errlen, "netlink cache manager: %s", nl_geterror(rc));
-		if (n->mngr != NULL)
-			nl_cache_mngr_free(n->mngr);
-		n->mngr = NULL;
-		return nl_errno(rc);
-	}
+	rc = nl_mngr_open(&n->mngr, types, caches, 2, nl_change, n, err, errlen);
+	if (rc < 0)
+		return rc;
 	/* The manager reports changes only: copy what is there now. */
 	nl_cache_foreach(n->routes, nl_copy_one, n);
 	nl_cache_foreach(n->neighs, nl_copy_one, n);
@@ -468,25 +482,12 @@ nl_watch_change(struct nl_cache *cache, struct nl_object *obj, int action, void 
 int
 nl_watch_start(struct nl *n, int ifindex, char *err, size_t errlen)
 {
-	int rc;
+	static const char *const types[] = {"route/addr", "route/link", "route/route"};
+	struct nl_cache **caches[] = {&n->addrs, &n->links, &n->wroutes};
 
 	n->watch_ifindex = ifindex;
-	rc = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE, &n->watch);
-	if (rc == 0)
-		rc = nl_cache_mngr_add(n->watch, "route/addr", nl_watch_change, n, &n->addrs);
-	if (rc == 0)
-		rc = nl_cache_mngr_add(n->watch, "route/link", nl_watch_change, n, &n->links);
-	if (rc == 0)
-		rc = nl_cache_mngr_add(n->watch, "route/route", nl_watch_change, n, &n->wroutes);
-	if (rc < 0) {
-		snprintf(err, errlen, "netlink watch: %s", nl_geterror(rc));
-		if (n->watch != NULL)
-			nl_cache_mngr_free(n->watch);
-		n->watch = NULL;
-		return nl_errno(rc);
-	}
 	n->changed = true;
-	return 0;
+	return nl_mngr_open(&n->watch, types, caches, 3, nl_watch_change, n, err, errlen);
 }
 
 int

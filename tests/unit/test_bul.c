@@ -61,6 +61,14 @@ away(struct bul *b, struct bul_out *o, uint64_t now)
 	bul_move(b, now, BUL_AWAY, &coa, o);
 }
 
+/* Registered at 10 s and answered with @p m at once. */
+static void
+away_answered(struct bul *b, struct bul_out *o, struct mh_msg m)
+{
+	away(b, o, 10 * S);
+	bul_mh(b, 10 * S, &m, o);
+}
+
 static void
 test_first_registration(void **state)
 {
@@ -208,9 +216,8 @@ test_refusals(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(stop); i++) {
-		away(&b, &o, 10 * S);
 		m = ba(stop[i], 101, 0);
-		bul_mh(&b, 10 * S, &m, &o);
+		away_answered(&b, &o, m);
 		assert_int_equal(b.state, BUL_FAILED);
 		assert_int_equal(b.last_status, stop[i]);
 		bul_tick(&b, 100 * S, &o);
@@ -220,9 +227,8 @@ test_refusals(void **state)
 		bul_move(&b, 100 * S, BUL_AWAY, &coa2, &o); /* a new CoA tries again */
 		assert_true(o.send_bu);
 	}
-	away(&b, &o, 10 * S);
 	m = ba(130, 101, 0);
-	bul_mh(&b, 10 * S, &m, &o);
+	away_answered(&b, &o, m);
 	assert_int_equal(b.state, BUL_REGISTERING);
 	bul_tick(&b, 10 * S + 1500 * MS, &o);
 	assert_true(o.send_bu);
@@ -239,8 +245,7 @@ test_return_home(void **state)
 	int i;
 
 	(void)state;
-	away(&b, &o, 10 * S);
-	bul_mh(&b, 10 * S, &m, &o);
+	away_answered(&b, &o, m);
 	bul_move(&b, 20 * S, BUL_AT_HOME, &home, &o);
 	assert_true(o.send_bu);
 	assert_int_equal(o.hoa, BUL_HOA_NONE);
@@ -258,9 +263,8 @@ test_return_home(void **state)
 	assert_int_equal(b.next_us, 0);
 
 	/* No answer: 1, 2, 4, 8, 16 s, then home anyway. */
-	away(&b, &o, 10 * S);
 	m = ba(0, 101, 150);
-	bul_mh(&b, 10 * S, &m, &o);
+	away_answered(&b, &o, m);
 	bul_move(&b, 20 * S, BUL_AT_HOME, &home, &o);
 	for (i = 0; i < 5; i++) {
 		bul_tick(&b, 20 * S + (uint64_t)((1000 << (i + 1)) - 1000) * MS, &o);
@@ -309,8 +313,7 @@ test_no_stale_deadline(void **state)
 	struct bul_out o;
 
 	(void)state;
-	away(&b, &o, 10 * S);
-	bul_mh(&b, 10 * S, &m, &o);
+	away_answered(&b, &o, m);
 	bul_move(&b, 20 * S, BUL_AWAY, &coa2, &o);
 	m = ba(129, o.bu.seq, 0);
 	bul_mh(&b, 20 * S, &m, &o);
@@ -318,9 +321,8 @@ test_no_stale_deadline(void **state)
 	assert_int_equal(b.expires_us, 0);
 	assert_int_equal(b.next_us, 0);
 	/* Granted 0 s: re-register after 1 s rather than never. */
-	away(&b, &o, 10 * S);
 	m = ba(0, 101, 0);
-	bul_mh(&b, 10 * S, &m, &o);
+	away_answered(&b, &o, m);
 	bul_tick(&b, 11 * S, &o);
 	assert_true(o.send_bu);
 	/* A Refresh Advice of 0 is no advice. */
@@ -331,9 +333,8 @@ test_no_stale_deadline(void **state)
 	bul_mh(&b, 10 * S, &m, &o);
 	assert_int_equal(b.next_us, 10 * S + 480 * S);
 	/* Binding Error 2 to our BU: no Home Agent there. */
-	away(&b, &o, 10 * S);
 	m = (struct mh_msg){.type = MH_BE, .status = MH_BE_UNKNOWN_TYPE};
-	bul_mh(&b, 10 * S, &m, &o);
+	away_answered(&b, &o, m);
 	assert_int_equal(b.state, BUL_FAILED);
 	assert_int_equal(b.next_us, 0);
 }
@@ -346,8 +347,7 @@ test_brr_and_be(void **state)
 	struct bul_out o;
 
 	(void)state;
-	away(&b, &o, 10 * S);
-	bul_mh(&b, 10 * S, &m, &o);
+	away_answered(&b, &o, m);
 	m = (struct mh_msg){.type = MH_BRR};
 	bul_mh(&b, 20 * S, &m, &o);
 	assert_true(o.send_bu);
