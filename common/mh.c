@@ -14,6 +14,8 @@
 #define MH_NH_ICMPV6  58
 #define MH_EXT_MAX    8
 #define MH_BA_LEN     16 /**< BA (12) + PadN(2) or Binding Refresh Advice (4) */
+#define MH_BU_LEN     32 /**< BU (12) + PadN(0) + Alternate Care-of Address (18) */
+#define MH_TS_OPT     10 /**< Mobility Message Replay Protection option, whole */
 #define MH_BE_LEN     24
 
 static uint16_t
@@ -27,6 +29,19 @@ mh_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
+}
+
+static uint32_t
+mh_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+mh_put32(uint8_t *p, uint32_t v)
+{
+	mh_put16(p, (uint16_t)(v >> 16));
+	mh_put16(p + 2, (uint16_t)v);
 }
 
 static uint32_t
@@ -161,7 +176,9 @@ static enum mh_err
 mh_options(const uint8_t *mh, struct mh_msg *m)
 {
 	static const uint8_t want[] = {
-		[MH_OPT_BRA] = 2, [MH_OPT_ALTCOA] = 16, [MH_OPT_NONCE] = 4, [MH_OPT_BAD] = 12};
+		[MH_OPT_BRA] = 2,  [MH_OPT_ALTCOA] = 16, [MH_OPT_NONCE] = 4,
+		[MH_OPT_BAD] = 12, [MH_OPT_MESGID] = 8,
+	};
 	uint32_t seen = 0;
 	size_t i = m->opt_off;
 
@@ -202,6 +219,13 @@ mh_options(const uint8_t *mh, struct mh_msg *m)
 				return MH_ERR_DISCARD;
 			m->has_auth = true;
 			m->auth_off = (uint16_t)i;
+			m->auth_len = olen;
+			m->auth_subtype = mh[i + 2];
+			m->auth_spi = mh_get32(mh + i + 3);
+			break;
+		case MH_OPT_MESGID:
+			m->has_ts = true;
+			m->ts = (uint64_t)mh_get32(mh + i + 2) << 32 | mh_get32(mh + i + 6);
 			break;
 		default:
 			break;
@@ -355,19 +379,70 @@ mh_ipv6_rh2(uint8_t *buf, const struct in6_addr *src, const struct in6_addr *dst
 	return MH_IPV6_HDR + rh;
 }
 
+/* Pad from @p off so that the next option starts at 8n + @p at (RFC 6275 §6.2). */
+static size_t
+mh_pad_to(uint8_t *mh, size_t off, unsigned int at)
+{
+	size_t need = (at + 8 - off % 8) % 8;
+
+	if (need == 1) {
+		mh[off] = MH_OPT_PAD1;
+	} else if (need > 1) {
+		mh[off] = MH_OPT_PADN;
+		mh[off + 1] = (uint8_t)(need - 2);
+		memset(mh + off + 2, 0, need - 2);
+	}
+	return off + need;
+}
+
+/* Append the RFC 4285 options of @p a at @p off: the replay protection
+ * option at 8n+2, then the authentication option at 8n+5 so that it ends the
+ * message on 8 octets (../shared/spec/rfc4285-auth.md). @return the new end. */
+static size_t
+mh_auth_append(uint8_t *mh, size_t off, const struct mh_auth_opts *a)
+{
+	if (!a->on)
+		return off;
+	if (a->has_ts) {
+		off = mh_pad_to(mh, off, 2);
+		mh[off] = MH_OPT_MESGID;
+		mh[off + 1] = 8;
+		mh_put32(mh + off + 2, (uint32_t)(a->ts >> 32));
+		mh_put32(mh + off + 6, (uint32_t)a->ts);
+		off += MH_TS_OPT;
+	}
+	off = mh_pad_to(mh, off, 5);
+	mh[off] = MH_OPT_AUTH;
+	mh[off + 1] = MH_AUTH_OPT - 2;
+	mh[off + 2] = MH_AUTH_MN_HA;
+	mh_put32(mh + off + 3, a->spi);
+	memset(mh + off + 7, 0, MH_AUTH_DATA);
+	return off + MH_AUTH_OPT;
+}
+
+/* The length of a message of @p base bytes once @p a is appended. */
+static size_t
+mh_auth_len(size_t base, const struct mh_auth_opts *a)
+{
+	uint8_t scratch[64];
+
+	return a->on ? mh_auth_append(scratch, base % 8, a) + base - base % 8 : base;
+}
+
 size_t
 mh_ba_encode(const struct mh_ba *ba, uint8_t *buf, size_t cap)
 {
-	size_t rh = ba->rh2 ? MH_RH2_HDR : 0, total = MH_IPV6_HDR + rh + MH_BA_LEN;
+	size_t len = mh_auth_len(MH_BA_LEN, &ba->auth);
+	size_t rh = ba->rh2 ? MH_RH2_HDR : 0, total = MH_IPV6_HDR + rh + len;
 	uint8_t *mh = buf + MH_IPV6_HDR + rh;
 
 	if (cap < total)
 		return 0;
-	mh_ipv6_rh2(buf, &ba->src, &ba->dst, ba->rh2 ? &ba->hoa : NULL, MH_PROTO, MH_BA_LEN,
+	mh_ipv6_rh2(buf, &ba->src, &ba->dst, ba->rh2 ? &ba->hoa : NULL, MH_PROTO, len,
 		    ba->hop_limit);
-	memset(mh, 0, MH_BA_LEN);
+	memset(mh, 0, len);
 	mh[0] = MH_NO_NEXT;
-	mh[1] = MH_BA_LEN / 8 - 1;
+	mh[1] = (uint8_t)(len / 8 - 1);
 	mh[2] = MH_BA;
 	mh[6] = ba->status;
 	mh[7] = ba->flags;
@@ -381,19 +456,21 @@ mh_ba_encode(const struct mh_ba *ba, uint8_t *buf, size_t cap)
 		mh[12] = MH_OPT_PADN;
 		mh[13] = 2;
 	}
-	mh_put16(mh + 4, mh_csum(&ba->src, ba->rh2 ? &ba->hoa : &ba->dst, MH_PROTO, mh, MH_BA_LEN));
+	mh_auth_append(mh, MH_BA_LEN, &ba->auth);
+	mh_put16(mh + 4, mh_csum(&ba->src, ba->rh2 ? &ba->hoa : &ba->dst, MH_PROTO, mh, len));
 	return total;
 }
 
 size_t
 mh_bu_encode(const struct mh_bu *bu, uint8_t *buf, size_t cap)
 {
+	size_t len = mh_auth_len(MH_BU_LEN, &bu->auth);
 	uint8_t *o = buf + MH_IPV6_HDR, *mh = o + MH_HAO_HDR;
 
-	if (cap < MH_BU_PACKET)
+	if (cap < MH_IPV6_HDR + MH_HAO_HDR + len)
 		return 0;
-	mh_ipv6(buf, &bu->src, &bu->ha, MH_NH_DSTOPT, MH_HAO_HDR + 32, bu->hop_limit);
-	memset(o, 0, MH_HAO_HDR + 32);
+	mh_ipv6(buf, &bu->src, &bu->ha, MH_NH_DSTOPT, MH_HAO_HDR + len, bu->hop_limit);
+	memset(o, 0, MH_HAO_HDR + len);
 	o[0] = MH_PROTO;
 	o[1] = MH_HAO_HDR / 8 - 1;
 	o[2] = MH_OPT_PADN; /* PadN(2): the option at 8n+6 */
@@ -402,7 +479,7 @@ mh_bu_encode(const struct mh_bu *bu, uint8_t *buf, size_t cap)
 	o[7] = 16;
 	memcpy(o + 8, &bu->hoa, 16);
 	mh[0] = MH_NO_NEXT;
-	mh[1] = 32 / 8 - 1;
+	mh[1] = (uint8_t)(len / 8 - 1);
 	mh[2] = MH_BU;
 	mh_put16(mh + 6, bu->seq);
 	mh_put16(mh + 8, bu->flags);
@@ -411,8 +488,9 @@ mh_bu_encode(const struct mh_bu *bu, uint8_t *buf, size_t cap)
 	mh[14] = MH_OPT_ALTCOA;
 	mh[15] = 16;
 	memcpy(mh + 16, &bu->coa, 16);
-	mh_put16(mh + 4, mh_csum(&bu->hoa, &bu->ha, MH_PROTO, mh, 32));
-	return MH_BU_PACKET;
+	mh_auth_append(mh, MH_BU_LEN, &bu->auth);
+	mh_put16(mh + 4, mh_csum(&bu->hoa, &bu->ha, MH_PROTO, mh, len));
+	return MH_IPV6_HDR + MH_HAO_HDR + len;
 }
 
 size_t

@@ -26,7 +26,9 @@
 #define MH_HAO_HDR	 24	 /**< Dest-Opt header: PadN(2) + HAO, as MNs send it */
 #define MH_RH2_HDR	 24	 /**< type 2 routing header */
 #define MH_MAX_LIFETIME	 0xffffu /**< in 4-second units */
-#define MH_BA_MAX_PACKET (MH_IPV6_HDR + MH_RH2_HDR + 24) /**< BA with RH2 and BRA */
+#define MH_AUTH_DATA	 12	 /**< RFC 4285 Authenticator: 96 bits */
+#define MH_AUTH_OPT	 19	 /**< the whole option: type, length, subtype, SPI, data */
+#define MH_BA_MAX_PACKET (MH_IPV6_HDR + MH_RH2_HDR + 48) /**< BA with RH2, BRA and RFC 4285 */
 #define MH_BE_PACKET	 (MH_IPV6_HDR + 24)
 
 /** Mobility Header types (RFC 6275 §6.1.2 - §6.1.9). */
@@ -65,6 +67,9 @@ enum mh_opt {
 	MH_OPT_MESGID = 10,
 };
 
+/** RFC 4285 §5 subtype of the authentication option between mobile node and home agent. */
+#define MH_AUTH_MN_HA 1
+
 /** What became of a packet that mh_decode() did not accept. */
 enum mh_err {
 	MH_OK = 0,
@@ -92,16 +97,21 @@ struct mh_msg {
 	bool has_nonce;	     /**< ... Nonce Indices (never in a home registration) */
 	bool has_bad;	     /**< ... Binding Authorization Data */
 	bool has_auth;	     /**< ... an RFC 4285 authentication option */
+	bool has_ts;	     /**< ... a Mobility Message Replay Protection option */
 	uint8_t type;	     /**< enum mh_type */
 	uint16_t mh_off;     /**< Mobility Header offset in the packet */
 	uint16_t mh_len;     /**< its length, (Header Len + 1) * 8 */
 	uint16_t opt_off;    /**< first mobility option, from the MH start */
 	uint16_t auth_off;   /**< RFC 4285 option, from the MH start (has_auth) */
-	uint16_t seq;	     /**< BU, BA: Sequence # */
-	uint16_t flags;	     /**< BU: enum mh_bu_flag */
-	uint16_t lifetime;   /**< BU, BA: 4-second units */
-	uint16_t param_ptr;  /**< MH_ERR_PARAM_*: offset of the field in the packet */
-	uint16_t refresh;    /**< BRA option's Refresh Interval (4 s units), 0 if none */
+	uint8_t auth_len;    /**< ... its Option Length (17 for 96 bits of data) */
+	uint8_t auth_subtype;
+	uint32_t auth_spi;
+	uint64_t ts;	    /**< the replay option's 64-bit NTP timestamp (has_ts) */
+	uint16_t seq;	    /**< BU, BA: Sequence # */
+	uint16_t flags;	    /**< BU: enum mh_bu_flag */
+	uint16_t lifetime;  /**< BU, BA: 4-second units */
+	uint16_t param_ptr; /**< MH_ERR_PARAM_*: offset of the field in the packet */
+	uint16_t refresh;   /**< BRA option's Refresh Interval (4 s units), 0 if none */
 	bool has_bra;
 	struct in6_addr final_dst; /**< the type 2 routing header's address, else dst */
 	uint8_t status;		   /**< BA, BE: Status */
@@ -158,6 +168,19 @@ mh_seq_newer(uint16_t seq, uint16_t last)
 uint16_t mh_csum(const struct in6_addr *src, const struct in6_addr *dst, uint8_t nh,
 		 const uint8_t *data, size_t len);
 
+/**
+ * RFC 4285 options to append last: the Mobility Message Replay Protection
+ * option when @ref has_ts, then the MN-HA authentication option with a zero
+ * Authenticator, padded so that it ends the message on 8 octets. The
+ * Authenticator is filled in afterwards (auth_sign(), which has the key).
+ */
+struct mh_auth_opts {
+	bool on;
+	bool has_ts;
+	uint32_t spi;
+	uint64_t ts;
+};
+
 /** What mh_ba_encode() sends. */
 struct mh_ba {
 	struct in6_addr src; /**< the HA address the BU was sent to */
@@ -170,6 +193,7 @@ struct mh_ba {
 	uint16_t lifetime; /**< 4-second units */
 	uint16_t refresh;  /**< Binding Refresh Advice, 4 s units; 0 = none */
 	uint8_t hop_limit;
+	struct mh_auth_opts auth;
 };
 
 /**
@@ -194,16 +218,18 @@ struct mh_bu {
 	uint16_t flags;	   /**< enum mh_bu_flag */
 	uint16_t lifetime; /**< 4-second units; 0 deregisters */
 	uint8_t hop_limit;
+	struct mh_auth_opts auth;
 };
 
-#define MH_BU_PACKET (MH_IPV6_HDR + MH_HAO_HDR + 32)
+#define MH_BU_PACKET	 (MH_IPV6_HDR + MH_HAO_HDR + 32) /**< without RFC 4285 options */
+#define MH_BU_MAX_PACKET (MH_IPV6_HDR + MH_HAO_HDR + 64) /**< with both */
 
 /**
  * A Binding Update as a mobile node sends it: IPv6 from the CoA, a Destination
  * Options header with PadN and the Home Address option (8n+6), the BU with
  * PadN(0) and the Alternate Care-of Address option; the checksum's
- * pseudo-header takes the Home Address (§6.1.1). @return MH_BU_PACKET, or 0
- * when @p cap is short.
+ * pseudo-header takes the Home Address (§6.1.1), then the RFC 4285 options of
+ * @ref mh_bu.auth. @return its length, or 0 when @p cap is short.
  */
 size_t mh_bu_encode(const struct mh_bu *bu, uint8_t *buf, size_t cap);
 

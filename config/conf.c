@@ -90,9 +90,10 @@ enum freq {
 #define FL_DEVICE   0x04u
 #define FL_LCORES   0x08u
 #define FL_SHMNAME  0x10u
-#define FL_OPTIONAL 0x20u /* a prefix that may be "" (unset) */
-#define FL_NETWORK  0x40u /* a prefix whose host bits must be zero */
-#define FL_BARE	    0x80u /* a prefix that may be a bare address (/128) */
+#define FL_OPTIONAL 0x20u  /* a prefix that may be "" (unset) */
+#define FL_NETWORK  0x40u  /* a prefix whose host bits must be zero */
+#define FL_BARE	    0x80u  /* a prefix that may be a bare address (/128) */
+#define FL_ZERO	    0x100u /* an integer that may also be 0 (unset) */
 
 struct field {
 	const char *key;
@@ -675,9 +676,11 @@ parse_uint(struct ctx *x, const struct field *f, const struct ynode *v, void *ds
 	uint64_t u;
 	struct qbuf q;
 
-	if (!uint_parse(scalar_text(v), &u) || u < f->min || u > f->max) {
-		node_err(x, v, "\"%s\": expected an integer %" PRIu64 "..%" PRIu64 ", got %s", path,
-			 f->min, f->max, qnode(&q, v));
+	if (!uint_parse(scalar_text(v), &u) ||
+	    ((u < f->min || u > f->max) && !(u == 0 && (f->flags & FL_ZERO)))) {
+		node_err(x, v, "\"%s\": expected %s%" PRIu64 "..%" PRIu64 ", got %s", path,
+			 f->flags & FL_ZERO ? "0 or an integer " : "an integer ", f->min, f->max,
+			 qnode(&q, v));
 		return;
 	}
 	uint_store(dst, f->size, u);
@@ -1092,6 +1095,15 @@ keys_check(struct ctx *x, const struct ynode *n, void *base)
 					 i, k[i].spi, j);
 }
 
+static void
+mn_auth_check(struct ctx *x, const struct ynode *n, void *base)
+{
+	const struct conf_key *k = &((const struct conf *)base)->mobile_node.auth;
+
+	if ((k->spi != 0) != (k->key_file[0] != 0))
+		node_err(x, n, "\"mobile_node.auth\": spi and key_file go together");
+}
+
 #define MSIZE(T, m) sizeof(((T *)0)->m)
 #define ESIZE(T, m) sizeof((((T *)0)->m)[0])
 #define F_STR(T, k, m, fl, rq)                                                                     \
@@ -1103,6 +1115,11 @@ keys_check(struct ctx *x, const struct ynode *n, void *base)
 	{                                                                                          \
 		.key = (k), .type = FT_UINT, .off = offsetof(T, m), .size = MSIZE(T, m),           \
 		.min = (lo), .max = (hi), .req = (rq)                                              \
+	}
+#define F_UINT0(T, k, m, lo, hi)                                                                   \
+	{                                                                                          \
+		.key = (k), .type = FT_UINT, .off = offsetof(T, m), .size = MSIZE(T, m),           \
+		.min = (lo), .max = (hi), .flags = FL_ZERO, .req = REQ_NO                          \
 	}
 #define F_BOOL(T, k, m)                                                                            \
 	{                                                                                          \
@@ -1141,6 +1158,8 @@ static const char *const role_names[] = {"ha", "mn", NULL};
 static const char *const log_level_names[] = {"error", "warn", "info", "debug", NULL};
 static const char *const poll_mode_names[] = {"adaptive", "busy", NULL};
 static const char *const action_names[] = {"allow", "deny", NULL};
+static const char *const auth_alg_names[] = {"hmac-sha1", "hmac-sha256", NULL};
+static const char *const replay_names[] = {"timestamp", "sequence", NULL};
 
 static const struct field node_fields[] = {
 	F_ENUM(struct conf, "role", node.role, role_names, REQ_ALWAYS),
@@ -1206,6 +1225,7 @@ static const struct field ra_fields[] = {
 static const struct field rule_fields[] = {
 	F_PREFIX(struct conf_rule, "hoa", hoa, 0, FL_BARE, REQ_ALWAYS),
 	F_ENUM(struct conf_rule, "action", action, action_names, REQ_ALWAYS),
+	F_UINT0(struct conf_rule, "status", status, 128, 255),
 	{0},
 };
 
@@ -1223,6 +1243,17 @@ static const struct field key_fields[] = {
 	F_UINT(struct conf_key, "spi", spi, 256, 4294967295u, REQ_ALWAYS),
 	F_ADDR(struct conf_key, "hoa", hoa, REQ_ALWAYS),
 	F_STR(struct conf_key, "key_file", key_file, 0, REQ_ALWAYS),
+	F_ENUM(struct conf_key, "algorithm", algorithm, auth_alg_names, REQ_NO),
+	F_ENUM(struct conf_key, "replay", replay, replay_names, REQ_NO),
+	{0},
+};
+
+/* The mobile node's own key: its Home Address is mobile_node.home_address. */
+static const struct field mn_auth_fields[] = {
+	F_UINT0(struct conf, "spi", mobile_node.auth.spi, 256, 4294967295u),
+	F_STR(struct conf, "key_file", mobile_node.auth.key_file, 0, REQ_NO),
+	F_ENUM(struct conf, "algorithm", mobile_node.auth.algorithm, auth_alg_names, REQ_NO),
+	F_ENUM(struct conf, "replay", mobile_node.auth.replay, replay_names, REQ_NO),
 	{0},
 };
 
@@ -1230,6 +1261,7 @@ static const struct field key_elem = F_MAP(NULL, key_fields, NULL);
 
 static const struct field auth_fields[] = {
 	F_BOOL(struct conf, "required", home_agent.auth.required),
+	F_UINT(struct conf, "replay_window", home_agent.auth.replay_window, 1, 3600, REQ_NO),
 	F_LIST(struct conf, "keys", home_agent.auth.keys, home_agent.auth.n_keys, &key_elem, REQ_NO,
 	       keys_check),
 	{0},
@@ -1259,6 +1291,7 @@ static const struct field mobile_node_fields[] = {
 	F_ADDR(struct conf, "home_agent", mobile_node.home_agent, REQ_NO),
 	F_UINT(struct conf, "max_binding_lifetime", mobile_node.max_binding_lifetime, 0, 262140,
 	       REQ_NO),
+	F_MAP("auth", mn_auth_fields, mn_auth_check),
 	{0},
 };
 
@@ -1277,7 +1310,9 @@ _Static_assert(sizeof(home_agent_fields) / sizeof(home_agent_fields[0]) <= CONF_
 _Static_assert(sizeof(enum conf_role) == sizeof(uint32_t) &&
 		       sizeof(enum conf_log_level) == sizeof(uint32_t) &&
 		       sizeof(enum conf_poll_mode) == sizeof(uint32_t) &&
-		       sizeof(enum conf_action) == sizeof(uint32_t),
+		       sizeof(enum conf_action) == sizeof(uint32_t) &&
+		       sizeof(enum conf_auth_alg) == sizeof(uint32_t) &&
+		       sizeof(enum conf_replay) == sizeof(uint32_t),
 	       "enums are stored as 32-bit integers");
 
 static void
@@ -1305,6 +1340,7 @@ conf_defaults(struct conf *c)
 	c->home_agent.ra.lifetime = 1800;
 	c->home_agent.policy.default_action = CONF_ACTION_ALLOW;
 	c->home_agent.auth.required = false;
+	c->home_agent.auth.replay_window = 7;
 	c->mobile_node.home_agent = in6addr_any;
 	strcpy(c->mobile_node.tunnel, "mip6ha-mn");
 	c->mobile_node.max_binding_lifetime = 262140;

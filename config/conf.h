@@ -65,15 +65,30 @@ struct conf_port {
 	char tap[CONF_NAME_MAX];
 };
 
+/** RFC 4285 authenticator algorithms; both are truncated to 96 bits. */
+enum conf_auth_alg {
+	CONF_AUTH_HMAC_SHA1, /**< the RFC's */
+	CONF_AUTH_HMAC_SHA256,
+};
+
+/** RFC 4285 §6 replay protection. */
+enum conf_replay {
+	CONF_REPLAY_TIMESTAMP, /**< Mobility Message Replay Protection option */
+	CONF_REPLAY_SEQUENCE,  /**< the BU's sequence number, per key */
+};
+
 struct conf_rule {
 	struct conf_prefix hoa; /**< a HoA (/128) or a prefix */
 	enum conf_action action;
+	uint32_t status; /**< BA status of a deny, 128..255; 0 means 129 */
 };
 
 struct conf_key {
-	uint32_t spi;
+	uint32_t spi; /**< 0: none (mobile_node.auth left out) */
 	struct in6_addr hoa;
 	char key_file[CONF_PATH_MAX];
+	enum conf_auth_alg algorithm;
+	enum conf_replay replay;
 };
 
 struct conf {
@@ -135,6 +150,7 @@ struct conf {
 		} policy;
 		struct {
 			bool required;
+			uint32_t replay_window; /**< seconds, default 7 (RFC 4285 §6) */
 			struct conf_key keys[CONF_LIST_MAX];
 			size_t n_keys;
 		} auth;
@@ -146,6 +162,7 @@ struct conf {
 		struct conf_prefix home_address;
 		struct in6_addr home_agent; /**< :: means discover with DHAAD */
 		uint32_t max_binding_lifetime;
+		struct conf_key auth; /**< signs BUs when spi != 0 (hoa unused) */
 	} mobile_node;
 };
 

@@ -254,8 +254,12 @@ bul_ba(struct bul *b, uint64_t now, const struct mh_msg *m, struct bul_out *out)
 	if ((uint16_t)(m->seq - b->seq_first) > (uint16_t)(b->seq - b->seq_first))
 		return; /* an answer to an earlier registration */
 	b->last_status = m->status;
-	if (m->status == 128 || m->status == 130) {
-		out->log = "Home Agent cannot take the binding now: retrying";
+	if (m->status == 128 || m->status == 130 || m->status == 144) {
+		/* 144 (RFC 4285 §6): our timestamp missed the HA's window; the
+		 * node corrects its clock from the BA's and the next BU agrees. */
+		out->log = m->status == 144
+				   ? "replay check failed: retrying with the Home Agent's time"
+				   : "Home Agent cannot take the binding now: retrying";
 		return; /* the retransmission timer keeps running */
 	}
 	if (m->status < 128 || b->state == BUL_DEREGISTERING) {

@@ -214,19 +214,80 @@ ha_register(const struct ha_cfg *cfg, const struct ha_input *in, struct ha_decis
 	d->ba.refresh = units >= 2 ? units / 2 : 0;
 }
 
+/* RFC 4285 first, so that nothing unauthenticated reaches any state, DAD or
+ * ND: @return false when it decided (discard or a BA), true to go on. */
+static bool
+ha_authenticated(const struct ha_cfg *cfg, const struct ha_input *in, struct ha_decision *d)
+{
+	const struct mh_msg *m = in->msg;
+
+	switch (in->auth) {
+	case AUTH_ABSENT:
+		if (!in->auth_required)
+			return true;
+		ha_discard(d, HA_DISCARD_UNAUTHENTICATED);
+		return false;
+	case AUTH_OK:
+		return true;
+	case AUTH_FAIL:
+		ha_reply(cfg, m, d, HA_AUTH_FAIL, m->seq);
+		return false;
+	case AUTH_NO_TS:
+		ha_reply(cfg, m, d, HA_MESG_ID_REQD, m->seq);
+		return false;
+	case AUTH_REPLAY:
+		ha_reply(cfg, m, d, HA_ID_MISMATCH, m->seq);
+		return false;
+	case AUTH_OLD_SEQ:
+		ha_reply(cfg, m, d, HA_SEQ_OUT_OF_WINDOW, in->key_seq);
+		return false;
+	}
+	return false;
+}
+
+/* Authorisation: a key registers its own HoA only; then home_agent.policy
+ * (mip6d's BindingAclPolicy), first matching rule, else the default.
+ * @return the refusing status, or 0. */
+static uint8_t
+ha_policy(const struct ha_cfg *cfg, const struct ha_input *in)
+{
+	const struct mh_msg *m = in->msg;
+
+	if (in->key_hoa != NULL && !ha_addr_eq(in->key_hoa, &m->hoa))
+		return HA_PROHIBITED;
+	for (size_t i = 0; i < cfg->n_rules; i++) {
+		const struct conf_rule *r = &cfg->rules[i];
+
+		if (!ha_addr_in_prefix(&m->hoa, &r->hoa.addr, r->hoa.len))
+			continue;
+		if (r->action == CONF_ACTION_ALLOW)
+			return 0;
+		return r->status != 0 ? (uint8_t)r->status : HA_PROHIBITED;
+	}
+	return cfg->default_deny ? HA_PROHIBITED : 0;
+}
+
 void
 ha_bu(const struct ha_cfg *cfg, const struct ha_input *in, struct ha_decision *d)
 {
 	const struct mh_msg *m = in->msg;
+	uint8_t refused;
 
 	memset(d, 0, sizeof(*d));
 	if (m->type != MH_BU) {
 		ha_discard(d, HA_DISCARD_NOT_BU);
 		return;
 	}
+	if (!ha_authenticated(cfg, in, d))
+		return;
 	/* §9.5.1 in order: the Home Address, then the sequence number. */
 	if (!ha_addr_routable(&m->hoa)) {
 		ha_discard(d, HA_DISCARD_BAD_HOA);
+		return;
+	}
+	refused = ha_policy(cfg, in);
+	if (refused != 0) {
+		ha_reply(cfg, m, d, refused, m->seq);
 		return;
 	}
 	if (in->cur != NULL && !mh_seq_newer(m->seq, in->cur->seq)) {

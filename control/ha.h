@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "auth.h"
 #include "bt.h"
+#include "conf.h"
 #include "mh.h"
 
 #define HA_FOREVER UINT32_MAX /**< a prefix lifetime that never ends */
@@ -33,12 +35,16 @@ enum ha_status {
 	HA_DAD_REFUSED = 134, /**< Duplicate Address Detection failed */
 	HA_SEQ_OUT_OF_WINDOW = 135,
 	HA_REG_TYPE_CHANGE = 139,
+	HA_ID_MISMATCH = 144,  /**< RFC 4285: replay check failed */
+	HA_MESG_ID_REQD = 145, /**< RFC 4285: replay protection option missing */
+	HA_AUTH_FAIL = 146,    /**< RFC 4285: authentication failed */
 };
 
 /* Why a BU was silently discarded: one X-macro list gives the enum and the
  * counter names (RFC 6275 §9.5.1 "MUST be silently discarded"). */
 #define HA_DISCARDS(X)                                                                             \
 	X(NOT_BU, "not_bu")		      /* not a Binding Update */                           \
+	X(UNAUTHENTICATED, "unauthenticated") /* no RFC 4285 option where one is required */       \
 	X(BAD_HOA, "bad_hoa")		      /* HoA not unicast routable (§9.5.1) */             \
 	X(NOT_HOME_REG, "not_home_reg")	      /* H = 0: no route optimisation here */              \
 	X(RR_OPTION, "rr_option")	      /* Nonce Indices or BAD in a home BU */              \
@@ -75,6 +81,10 @@ struct ha_cfg {
 	size_t n_addrs;
 	uint32_t max_lifetime; /**< seconds */
 	uint8_t hop_limit;     /**< of the BAs */
+	/* home_agent.policy: the first rule whose prefix holds the HoA decides. */
+	const struct conf_rule *rules;
+	size_t n_rules;
+	bool default_deny;
 };
 
 /** The state of Duplicate Address Detection for a BU's HoA (§10.3.1). */
@@ -93,6 +103,11 @@ struct ha_input {
 	bool table_full;
 	enum ha_dad dad;
 	uint32_t now; /**< CLOCK_REALTIME seconds */
+	/* RFC 4285, as auth_check_bu() found it. */
+	enum auth_result auth;
+	bool auth_required;		/**< auth.required, or a key names this HoA */
+	const struct in6_addr *key_hoa; /**< the HoA of the key that signed it */
+	uint16_t key_seq;		/**< AUTH_OLD_SEQ: the key's last sequence number */
 };
 
 enum ha_op {

@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
+#include "auth.h"
 #include "bcache.h"
 #include "conf.h"
 #include "ctl.h"
@@ -88,6 +89,29 @@ static const char cp_usage[] =
 	"created in hugetlbfs when it is mounted, else in /dev/shm, and adopted with\n"
 	"all their entries when mip6ha-cp restarts.\n";
 
+/* The key files the configuration names: readable, private, well formed.
+ * @return the number of errors, each on stderr (never a key). */
+static int
+cp_check_keys(const struct conf *c)
+{
+	struct auth_store *st;
+	struct auth_key k;
+	int errors;
+
+	if (c->node.role == CONF_ROLE_MN) {
+		errors = auth_mn_load(&k, c, stderr) < 0;
+		explicit_bzero(&k, sizeof(k));
+		return errors;
+	}
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return 1;
+	errors = auth_store_load(st, c, stderr);
+	explicit_bzero(st, sizeof(*st));
+	free(st);
+	return errors;
+}
+
 static int
 cp_check_config(const char *path)
 {
@@ -95,6 +119,10 @@ cp_check_config(const char *path)
 
 	if (c == NULL)
 		return EXIT_CONFIG;
+	if (cp_check_keys(c) != 0) {
+		conf_free(c);
+		return EXIT_CONFIG;
+	}
 	printf("%s: OK\n", path);
 	conf_free(c);
 	return 0;
@@ -415,8 +443,10 @@ cp_run(const char *path, bool debug, bool use_syslog)
 	char err[512];
 	int rc;
 
-	if (c == NULL)
+	if (c == NULL || cp_check_keys(c) != 0) {
+		conf_free(c);
 		return EXIT_CONFIG;
+	}
 	cp.c = c;
 	log_init("mip6ha-cp", debug ? LOG_LEVEL_DEBUG : (enum log_level)c->control.log_level);
 	if (use_syslog)
@@ -446,6 +476,8 @@ cp_run(const char *path, bool debug, bool use_syslog)
 	cp.sig = cp.nd != NULL ? sig_new(c, cp.bc, &cp_link_ops, cp.nd) : NULL;
 	if (cp.nd == NULL || cp.sig == NULL)
 		fatalx("out of memory");
+	if (sig_load_keys(cp.sig, stderr) != 0)
+		fatalx("home_agent.auth.keys: a key file changed since start");
 	ndisc_set_sig(cp.nd, cp.sig);
 	cp.base = calloc((size_t)bt_capacity(bcache_table(cp.bc)) + 1, sizeof(*cp.base));
 	bcache_set_hook(cp.bc, cp_binding_event, &cp);

@@ -38,6 +38,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "bul.h"
 #include "clock.h"
 #include "ctl.h"
@@ -70,6 +71,7 @@
 	X(brr_rx)                                                                                  \
 	X(be_rx)                                                                                   \
 	X(mh_ignored)                                                                              \
+	X(ba_unauthenticated) /* BAs without a valid RFC 4285 option, dropped */                   \
 	X(dhaad_tx)                                                                                \
 	X(dhaad_rx)                                                                                \
 	X(encap)                                                                                   \
@@ -107,6 +109,8 @@ struct mn {
 	uint64_t move_ra_us;  /* the one before the last movement */
 	uint64_t first_in_us; /* first packet from the tunnel after the last BA */
 	struct mn_counters n;
+	struct auth_key key; /* mobile_node.auth; key.spi == 0: none */
+	int64_t ts_offset;   /* the HA's clock less ours, learnt from a BA 144 */
 };
 
 static const char *
@@ -196,12 +200,22 @@ static void
 mn_apply(struct mn *mn, const struct bul_out *out)
 {
 	char h[INET6_ADDRSTRLEN], c[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN];
-	uint8_t p[MH_BU_PACKET];
+	uint8_t p[MH_BU_MAX_PACKET];
+	struct mh_bu bu = out->bu;
+	size_t n;
 
 	/* Before the BU: its answer may be quicker than the netlink requests. */
 	mn_place_hoa(mn, out->hoa);
-	if (out->send_bu && mh_bu_encode(&out->bu, p, sizeof(p)) != 0) {
-		mn_send(mn, p, MH_BU_PACKET);
+	if (out->send_bu && mn->key.spi != 0)
+		bu.auth = (struct mh_auth_opts){
+			.on = true,
+			.spi = mn->key.spi,
+			.has_ts = mn->key.replay == CONF_REPLAY_TIMESTAMP,
+			.ts = auth_ntp_now() + (uint64_t)mn->ts_offset,
+		};
+	if (out->send_bu && (n = mh_bu_encode(&bu, p, sizeof(p))) != 0 &&
+	    (mn->key.spi == 0 || auth_sign(&mn->key, p, n))) {
+		mn_send(mn, p, n);
 		mn->n.bu_tx++;
 	}
 	if (out->send_dhaad)
@@ -410,6 +424,17 @@ mn_mh(struct mn *mn, const uint8_t *p, size_t len)
 	    (m.type == MH_BA && memcmp(&m.final_dst, &mn->b.hoa, 16) != 0)) {
 		mn->n.mh_ignored++;
 		return;
+	}
+	/* RFC 4285: with a key, only a BA it signed counts (a BRR or a BE
+	 * carries no authentication option and changes nothing for good). */
+	if (m.type == MH_BA && mn->key.spi != 0 && !auth_verify(&mn->key, p, len, &m)) {
+		mn->n.ba_unauthenticated++;
+		return;
+	}
+	if (m.type == MH_BA && m.status == 144 && m.has_ts) {
+		mn->ts_offset = (int64_t)(m.ts - auth_ntp_now());
+		log_warnx("the Home Agent's clock is %+.1f s from ours: BUs follow its time",
+			  (double)mn->ts_offset / 4294967296.0);
 	}
 	mn->n.ba_rx += m.type == MH_BA;
 	mn->n.brr_rx += m.type == MH_BRR;
@@ -808,6 +833,8 @@ mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 	mn.ifindex = (int)if_nametoindex(ifname);
 	if (mn.ifindex == 0)
 		fatalx("mobile_node.interface %s: no such interface", ifname);
+	if (auth_mn_load(&mn.key, c, stderr) < 0)
+		fatalx("mobile_node.auth: cannot read the key");
 	bul_init(&mn.b, &c->mobile_node.home_address.addr, c->mobile_node.home_address.len,
 		 &c->mobile_node.home_agent, c->mobile_node.max_binding_lifetime);
 	/* A restarted node need not guess its last number: a 135 resynchronises. */

@@ -22,8 +22,15 @@
 #define SIG_DAD_WAIT_MS 1000 /* RetransTimer × DupAddrDetectTransmits (RFC 4862 §5.1) */
 #define SIG_HOP_LIMIT	64
 
+/* A BU's RFC 4285 verdict, kept with it while DAD runs. */
+struct sig_auth {
+	enum auth_result r;
+	struct auth_key *key; /* the key whose MAC matched, else NULL */
+};
+
 struct sig_dad {
 	struct mh_msg msg;
+	struct sig_auth auth;
 	uint8_t eth_src[6];
 	uint64_t start_ms;
 	bool conflict;
@@ -43,6 +50,7 @@ struct sig {
 	struct sig_dad dad[SIG_DAD_MAX];
 	unsigned int dad_head, dad_n;
 	struct sig_counters n;
+	struct auth_store auth;
 };
 
 struct sig *
@@ -76,8 +84,17 @@ sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops,
 		.n_addrs = c->home_agent.n_addresses,
 		.max_lifetime = c->home_agent.max_binding_lifetime,
 		.hop_limit = SIG_HOP_LIMIT,
+		.rules = c->home_agent.policy.rules,
+		.n_rules = c->home_agent.policy.n_rules,
+		.default_deny = c->home_agent.policy.default_action == CONF_ACTION_DENY,
 	};
 	return s;
+}
+
+int
+sig_load_keys(struct sig *s, FILE *errf)
+{
+	return auth_store_load(&s->auth, s->c, errf);
 }
 
 void
@@ -143,17 +160,29 @@ sig_frame(struct sig *s, const uint8_t eth_dst[6], size_t len)
 	return f + PKT_ETH_HDR;
 }
 
+/* A BA, signed with the key that signed the BU (RFC 4285 §5). With
+ * timestamps it carries the BU's, or ours when refusing it with 144 (§6). */
 static void
-sig_send_ba(struct sig *s, const struct mh_ba *ba, const uint8_t eth_dst[6])
+sig_send_ba(struct sig *s, const struct mh_ba *ba_in, const struct mh_msg *m,
+	    const struct sig_auth *a, const uint8_t eth_dst[6])
 {
 	uint8_t buf[MH_BA_MAX_PACKET], *f;
-	size_t len = mh_ba_encode(ba, buf, sizeof(buf));
+	struct mh_ba ba = *ba_in;
+	size_t len;
 
-	if (len == 0 || s->sock == NULL || (f = sig_frame(s, eth_dst, len)) == NULL)
+	if (a->key != NULL) {
+		ba.auth.on = true;
+		ba.auth.spi = a->key->spi;
+		ba.auth.has_ts = m->has_ts || ba.status == HA_ID_MISMATCH;
+		ba.auth.ts = ba.status == HA_ID_MISMATCH ? auth_ntp_now() : m->ts;
+	}
+	len = mh_ba_encode(&ba, buf, sizeof(buf));
+	if (len == 0 || (a->key != NULL && !auth_sign(a->key, buf, len)) || s->sock == NULL ||
+	    (f = sig_frame(s, eth_dst, len)) == NULL)
 		return;
 	memcpy(f, buf, len);
 	s->n.ba_tx++;
-	s->n.ba_status[ba->status]++;
+	s->n.ba_status[ba.status]++;
 }
 
 static void
@@ -210,11 +239,13 @@ sig_dad_find(struct sig *s, const struct in6_addr *hoa)
 
 /* Start DAD for the BU @p m (the queue has room); its BA waits for the verdict. */
 static void
-sig_dad_start(struct sig *s, const struct mh_msg *m, const uint8_t eth_src[6])
+sig_dad_start(struct sig *s, const struct mh_msg *m, const struct sig_auth *a,
+	      const uint8_t eth_src[6])
 {
 	struct sig_dad *e = &s->dad[(s->dad_head + s->dad_n++) % SIG_DAD_MAX];
 
 	e->msg = *m;
+	e->auth = *a;
 	memcpy(e->eth_src, eth_src, 6);
 	e->start_ms = clock_ms();
 	e->conflict = false;
@@ -225,8 +256,8 @@ sig_dad_start(struct sig *s, const struct mh_msg *m, const uint8_t eth_src[6])
 
 /* Carry the engine's decision out: the table first, then the answer. */
 static void
-sig_act(struct sig *s, const struct mh_msg *m, const struct ha_decision *d,
-	const uint8_t eth_src[6])
+sig_act(struct sig *s, const struct mh_msg *m, const struct sig_auth *a,
+	const struct ha_decision *d, const uint8_t eth_src[6])
 {
 	struct mh_ba ba;
 	int64_t id;
@@ -239,7 +270,7 @@ sig_act(struct sig *s, const struct mh_msg *m, const struct ha_decision *d,
 	ba = d->ba;
 	switch (d->op) {
 	case HA_OP_DAD:
-		sig_dad_start(s, m, eth_src);
+		sig_dad_start(s, m, a, eth_src);
 		return;
 	case HA_OP_UPSERT:
 		id = bcache_put(s->bc, &d->binding);
@@ -258,12 +289,13 @@ sig_act(struct sig *s, const struct mh_msg *m, const struct ha_decision *d,
 		break;
 	}
 	if (d->send_ba)
-		sig_send_ba(s, &ba, eth_src);
+		sig_send_ba(s, &ba, m, a, eth_src);
 }
 
 /* Ask the engine about @p m with what the table knows. */
 static void
-sig_decide(struct sig *s, const struct mh_msg *m, enum ha_dad dad, const uint8_t eth_src[6])
+sig_decide(struct sig *s, const struct mh_msg *m, const struct sig_auth *a, enum ha_dad dad,
+	   const uint8_t eth_src[6])
 {
 	const struct bt *t = bcache_table(s->bc);
 	struct bt_binding cur;
@@ -273,6 +305,10 @@ sig_decide(struct sig *s, const struct mh_msg *m, enum ha_dad dad, const uint8_t
 		.table_full = bt_count(t) >= bt_capacity(t),
 		.now = (uint32_t)time(NULL),
 		.dad = dad,
+		.auth = a->r,
+		.auth_required = s->c->home_agent.auth.required || auth_by_hoa(&s->auth, &m->hoa),
+		.key_hoa = a->key != NULL ? &a->key->hoa : NULL,
+		.key_seq = a->key != NULL ? a->key->last_seq : 0,
 	};
 
 	if (bt_lookup(t, &m->hoa, &cur) > 0)
@@ -292,7 +328,7 @@ sig_decide(struct sig *s, const struct mh_msg *m, enum ha_dad dad, const uint8_t
 		in.table_full = true;
 		ha_bu(&s->cfg, &in, &d);
 	}
-	sig_act(s, m, &d, eth_src);
+	sig_act(s, m, a, &d, eth_src);
 }
 
 /* RFC 6275 §10.6.2: a Mobile Prefix Solicitation from a mobile node away
@@ -346,6 +382,7 @@ sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6
 	   const uint8_t eth_dst[6])
 {
 	struct mh_msg m;
+	struct sig_auth a;
 	enum mh_err e;
 	uint16_t id;
 
@@ -381,7 +418,10 @@ sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6
 		return;
 	}
 	s->n.bu_rx++;
-	sig_decide(s, &m, HA_DAD_NONE, eth_src);
+	a.r = auth_check_bu(&s->auth, ip, len, &m, auth_ntp_now(), &a.key);
+	if (a.r == AUTH_OK)
+		s->n.bu_auth_ok++;
+	sig_decide(s, &m, &a, HA_DAD_NONE, eth_src);
 }
 
 void
@@ -450,7 +490,7 @@ sig_tick(struct sig *s, uint64_t now_ms)
 		if (d.conflict)
 			s->n.dad_failed++;
 		/* Decide again: the table may have changed while we waited. */
-		sig_decide(s, &d.msg, d.conflict ? HA_DAD_FAILED : HA_DAD_OK, d.eth_src);
+		sig_decide(s, &d.msg, &d.auth, d.conflict ? HA_DAD_FAILED : HA_DAD_OK, d.eth_src);
 	}
 	if (s->sock != NULL)
 		pkt_flush(s->sock);

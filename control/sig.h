@@ -28,6 +28,7 @@
 	X(rx_malformed)	 /* not a whole IPv6 packet */                                             \
 	X(mh_discarded)	 /* bad checksum, truncated or malformed Mobility Header */                \
 	X(bu_rx)	 /* Binding Updates decoded */                                             \
+	X(bu_auth_ok)	 /* ... with a valid RFC 4285 Authenticator and replay check */            \
 	X(ba_tx)	 /* Binding Acknowledgements sent */                                       \
 	X(be_tx)	 /* Binding Errors sent */                                                 \
 	X(param_prob_tx) /* ICMPv6 Parameter Problems sent */                                      \
@@ -61,6 +62,9 @@ struct sig;
 struct sig *sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops,
 		    void *ops_arg);
 void sig_free(struct sig *s);
+
+/** Read home_agent.auth's key files. @return the number of errors, each printed to @p errf. */
+int sig_load_keys(struct sig *s, FILE *errf);
 
 /** Open the Mobility Header socket on @p ifname. @return 0 or -errno with a message. */
 int sig_open(struct sig *s, const char *ifname, char *err, size_t errlen);

@@ -7,7 +7,7 @@ BUILD=${BUILD:-$ROOT/build}
 
 # Debian packages the build, the tests and the demo need.
 MIP6HA_PACKAGES="gcc meson ninja-build pkg-config libdpdk-dev libnl-3-dev libnl-route-3-dev
-libyaml-dev libcmocka-dev clang-format iproute2 procps python3 python3-scapy iputils-ping ethtool
+libyaml-dev libssl-dev libcmocka-dev clang-format iproute2 procps python3 python3-scapy iputils-ping ethtool
 tcpdump tshark radvd"
 
 say() { printf '==> %s\n' "$*"; }

@@ -271,17 +271,17 @@ def foreign():
                          MIP6OptAltCoA(acoa=COA)]), "BA 0")
     expect("O10", "an MH full of zero-length PadN",
            bu(hoa, opts=[PadN(optdata=b"")] * 100), "BA 0")
-    skip("O11", "the RFC 4285 authentication option is issue 6")
+    skip("O11", "needs auth.required: lab auth (tests/lab/auth.py) covers each case")
     expect("O4", "Alternate CoA = the HoA deregisters", bu(hoa, opts=[MIP6OptAltCoA(acoa=hoa)]),
            "BA 0")
     result(hoa not in bindings(), "O4", "... and the binding is gone")
 
     # 5.4 BU semantics
-    skip("B1", "authentication is issue 6")
-    skip("B2", "per-MN authorisation is issue 6")
+    skip("B1", "needs auth.required: lab auth covers it")
+    skip("B2", "needs keys: lab auth covers it")
     expect("B3", "a HoA outside the home prefix, A = 1", bu("2001:db8:99::1"), "BA 132")
     expect("B3", "... A = 0 gets a BA all the same", bu("2001:db8:99::1", flags="H"), "BA 132")
-    skip("B4", "policy rules are issue 6")
+    skip("B4", "needs policy rules: lab auth and unit ha cover it")
     hb = PREFIX + "b5"
     expect("B5", "H = 0 without a binding", bu(hb, flags="A"), "none")
     answers(bu(hb))

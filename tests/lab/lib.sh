@@ -161,6 +161,12 @@ EOF
 	} >"$f"
 }
 
+# new_key FILE: a 256-bit RFC 4285 key as hex text, readable by its owner only
+# (what `openssl rand -hex 32` gives).
+new_key() {
+	(umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$1" && echo >>"$1")
+}
+
 # start_cp NS CONFIG: mip6ha-cp, up once its control socket is.
 start_cp() {
 	local sock
@@ -270,6 +276,7 @@ EOF
 # mn_config FILE: the mobile node's configuration; more mobile_node keys,
 # indented by two, on stdin.
 mn_config() {
+	[ -f "$tmp/beef.key" ] || new_key "$tmp/beef.key"
 	{
 		cat <<EOF
 node: {role: mn, name: raven}
@@ -278,17 +285,23 @@ mobile_node:
   interface: eth0
   tunnel: mip6ha-mn
   home_address: 2001:db8::beef/64
+  auth: {spi: 256, key_file: $tmp/beef.key, algorithm: hmac-sha256}
 EOF
 		cat
 	} >"$1"
 }
 
-# seed_ha_config DAD: the seed lab HA's configuration in $tmp/ha.yaml.
+# seed_ha_config DAD: the seed lab HA's configuration in $tmp/ha.yaml. The
+# laptop's BUs must be signed (RFC 4285, the key in $tmp/beef.key).
 seed_ha_config() {
+	[ -f "$tmp/beef.key" ] || new_key "$tmp/beef.key"
 	ha_config "$tmp/ha.yaml" 1024 home core <<EOF
   max_binding_lifetime: 600
   dad: $1
   ra: {enabled: true, min_interval: 1, max_interval: 3, lifetime: 600}
+  auth:
+    required: true
+    keys: [{spi: 256, hoa: "2001:db8::beef", key_file: $tmp/beef.key, algorithm: hmac-sha256}]
 EOF
 }
 

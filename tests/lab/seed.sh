@@ -84,6 +84,11 @@ import json, sys
 print(json.load(sys.stdin)["mobile_node"][sys.argv[1]])' "$1"
 }
 check "the laptop answered every BA it got, none ignored" test "$(mn_stat mh_ignored)" -eq 0
+check "RFC 4285: every BA the laptop got was signed with its key" \
+	test "$(mn_stat ba_unauthenticated)" -eq 0 -a "$(mn_stat ba_rx)" -gt 0
+check "... and the HA took only signed BUs (auth.required)" test "$(mip6ha stats --json |
+	/usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin)["signalling"]
+print(s["bu_auth_ok"] > 0 and s["discards"]["unauthenticated"] == 0)')" = True
 check "mip6ha bc on the laptop: exit 1, it is a mobile node" sh -c \
 	"'$BUILD/control/mip6ha' -s '$tmp/mn.sock' bc | grep -q 'this node is a mobile node';
 	 '$BUILD/control/mip6ha' -s '$tmp/mn.sock' bc >/dev/null; test \$? -eq 1"

@@ -378,6 +378,86 @@ test_discards(void **state)
 	assert_string_equal(ha_discard_name(HA_DISCARD_COA_IS_HOA), "coa_is_hoa");
 }
 
+/* RFC 4285 before anything else: required and absent is a silent discard
+ * with no DAD; each failed check has its status (144, 145, 146), and 135 for
+ * a sequence number the key has seen. */
+static void
+test_auth(void **state)
+{
+	(void)state;
+	in.dad = HA_DAD_NONE;
+	in.auth_required = true;
+	run();
+	expect_discard(HA_DISCARD_UNAUTHENTICATED);
+	in.auth = AUTH_FAIL;
+	run();
+	expect_ba(146, 1000);
+	assert_int_equal(d.op, HA_OP_NONE);
+	in.auth = AUTH_NO_TS;
+	run();
+	expect_ba(145, 1000);
+	in.auth = AUTH_REPLAY;
+	run();
+	expect_ba(144, 1000);
+	in.auth = AUTH_OLD_SEQ;
+	in.key_seq = 2000;
+	run();
+	expect_ba(135, 2000);
+	assert_int_equal(d.op, HA_OP_NONE);
+	/* Authenticated, and not required: both go on to DAD. */
+	in.auth = AUTH_OK;
+	run();
+	assert_int_equal(d.op, HA_OP_DAD);
+	in.auth = AUTH_ABSENT;
+	in.auth_required = false;
+	run();
+	assert_int_equal(d.op, HA_OP_DAD);
+}
+
+/* A key registers its own Home Address only (matrix B2), then policy rules
+ * in order, then the default (B4). */
+static void
+test_policy(void **state)
+{
+	struct in6_addr other = a6("2001:db8:1::200");
+	struct conf_rule rules[3] = {
+		{.hoa = {.addr = a6("2001:db8:1::100"), .len = 128}, .action = CONF_ACTION_ALLOW},
+		{.hoa = {.addr = a6("2001:db8:1::"), .len = 120},
+		 .action = CONF_ACTION_DENY,
+		 .status = 133},
+		{.hoa = {.addr = a6("2001:db8:1::"), .len = 64}, .action = CONF_ACTION_DENY},
+	};
+
+	(void)state;
+	in.auth = AUTH_OK;
+	in.key_hoa = &other;
+	run();
+	expect_ba(129, 1000);
+	assert_int_equal(d.op, HA_OP_NONE);
+	in.key_hoa = &msg.hoa;
+	run();
+	expect_ba(0, 1000);
+	cfg.rules = rules;
+	cfg.n_rules = 3;
+	run();
+	expect_ba(0, 1000); /* the first rule allows ::100 */
+	msg.hoa = a6("2001:db8:1::5");
+	in.key_hoa = NULL;
+	run();
+	expect_ba(133, 1000); /* the second, with its own status */
+	assert_int_equal(d.op, HA_OP_NONE);
+	msg.hoa = a6("2001:db8:1::1:5");
+	run();
+	expect_ba(129, 1000); /* the third, 129 by default */
+	cfg.n_rules = 0;
+	cfg.default_deny = true;
+	run();
+	expect_ba(129, 1000);
+	cfg.default_deny = false;
+	run();
+	expect_ba(0, 1000);
+}
+
 int
 main(void)
 {
@@ -395,6 +475,8 @@ main(void)
 		cmocka_unit_test_setup(test_type_change, setup),
 		cmocka_unit_test_setup(test_table_full, setup),
 		cmocka_unit_test_setup(test_discards, setup),
+		cmocka_unit_test_setup(test_auth, setup),
+		cmocka_unit_test_setup(test_policy, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
