@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATS_ABI	   2
+#define STATS_ABI	   3
 #define STATS_LCORES_MAX   16
 #define STATS_PORTS_MAX	   32 /**< data ports, their taps and the signalling tap */
 #define STATS_NAME_MAX	   16
@@ -51,6 +51,7 @@
 	X(ICMP_BAD_QUOTE, "icmp_bad_quote")   /* ICMP error about a tunnel packet we never sent */ \
 	X(ICMP_NO_RELAY, "icmp_no_relay")     /* ICMP error that RFC 2473 §8 does not relay */    \
 	X(RATE_LIMITED, "rate_limited")	      /* ICMP error suppressed by the token bucket */      \
+	X(SIG_RATE, "sig_rate")		      /* Mobility Header over the signalling rate */       \
 	X(NO_MBUF, "no_mbuf")		      /* mbuf pool empty */                                \
 	X(NO_HEADROOM, "no_headroom")	      /* no room for the outer header */                   \
 	X(TX_FULL, "tx_full")		      /* the device did not take the packet */

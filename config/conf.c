@@ -1203,6 +1203,9 @@ static const struct field dataplane_fields[] = {
 	F_UINT(struct conf, "encap_limit", dataplane.encap_limit, 0, CONF_ENCAP_LIMIT_NONE, REQ_NO),
 	F_UINT(struct conf, "icmp_rate", dataplane.icmp_rate, 0, 1000000, REQ_NO),
 	F_UINT(struct conf, "icmp_burst", dataplane.icmp_burst, 1, 100000, REQ_NO),
+	F_UINT(struct conf, "signalling_rate", dataplane.signalling_rate, 0, 10000000, REQ_NO),
+	F_UINT(struct conf, "signalling_known_rate", dataplane.signalling_known_rate, 0, 10000000,
+	       REQ_NO),
 	F_UINT(struct conf, "mbufs", dataplane.mbufs, 0, 16777216, REQ_NO),
 	F_BOOL(struct conf, "mirror_kernel", dataplane.mirror_kernel),
 	F_LIST(struct conf, "ports", dataplane.ports, dataplane.n_ports, &port_elem, REQ_NO,
@@ -1235,6 +1238,15 @@ static const struct field policy_fields[] = {
 	F_ENUM(struct conf, "default", home_agent.policy.default_action, action_names, REQ_NO),
 	F_LIST(struct conf, "rules", home_agent.policy.rules, home_agent.policy.n_rules, &rule_elem,
 	       REQ_NO, NULL),
+	{0},
+};
+
+static const struct field rate_fields[] = {
+	F_UINT(struct conf, "bu_per_source", home_agent.rate_limits.bu_per_source, 0, 10000000,
+	       REQ_NO),
+	F_UINT(struct conf, "bu_total", home_agent.rate_limits.bu_total, 0, 10000000, REQ_NO),
+	F_UINT(struct conf, "errors", home_agent.rate_limits.errors, 0, 10000000, REQ_NO),
+	F_UINT(struct conf, "dhaad", home_agent.rate_limits.dhaad, 0, 10000000, REQ_NO),
 	{0},
 };
 
@@ -1280,6 +1292,7 @@ static const struct field home_agent_fields[] = {
 	F_BOOL(struct conf, "dad", home_agent.dad),
 	F_MAP("ra", ra_fields, ra_check),
 	F_MAP("policy", policy_fields, NULL),
+	F_MAP("rate_limits", rate_fields, NULL),
 	F_MAP("auth", auth_fields, NULL),
 	{0},
 };
@@ -1331,6 +1344,8 @@ conf_defaults(struct conf *c)
 	c->dataplane.encap_limit = CONF_ENCAP_LIMIT_NONE;
 	c->dataplane.icmp_rate = 100;
 	c->dataplane.icmp_burst = 10;
+	c->dataplane.signalling_rate = 20000;
+	c->dataplane.signalling_known_rate = 100000;
 	c->home_agent.max_binding_lifetime = 262140;
 	c->home_agent.preference = 0;
 	c->home_agent.dad = true;
@@ -1341,6 +1356,10 @@ conf_defaults(struct conf *c)
 	c->home_agent.policy.default_action = CONF_ACTION_ALLOW;
 	c->home_agent.auth.required = false;
 	c->home_agent.auth.replay_window = 7;
+	c->home_agent.rate_limits.bu_per_source = 10;
+	c->home_agent.rate_limits.bu_total = 50000;
+	c->home_agent.rate_limits.errors = 100;
+	c->home_agent.rate_limits.dhaad = 100;
 	c->mobile_node.home_agent = in6addr_any;
 	strcpy(c->mobile_node.tunnel, "mip6ha-mn");
 	c->mobile_node.max_binding_lifetime = 262140;

@@ -122,6 +122,8 @@ struct conf {
 		uint32_t encap_limit;	   /**< RFC 2473 option on output; CONF_ENCAP_LIMIT_NONE */
 		uint32_t icmp_rate;	   /**< ICMPv6 errors per second per worker, default 100 */
 		uint32_t icmp_burst;	   /**< token bucket depth, default 10 */
+		uint32_t signalling_rate;  /**< MH/s per worker to mip6ha-cp, unknown HoAs */
+		uint32_t signalling_known_rate; /**< ... bound or keyed HoAs */
 		uint32_t mbufs;	    /**< packet buffers; 0 (default) sizes them from the rings */
 		bool mirror_kernel; /**< copy the kernel's routes on the taps into the fib */
 		struct conf_port ports[CONF_LIST_MAX];
@@ -148,6 +150,12 @@ struct conf {
 			struct conf_rule rules[CONF_LIST_MAX];
 			size_t n_rules;
 		} policy;
+		struct {
+			uint32_t bu_per_source; /**< BUs/s from one source, default 10 */
+			uint32_t bu_total;	/**< BUs/s from all, default 50000 */
+			uint32_t errors;	/**< BE, Param Problem, BA 146 /s, default 100 */
+			uint32_t dhaad;		/**< DHAAD replies and MPAs /s, default 100 */
+		} rate_limits;			/**< 0: no limit */
 		struct {
 			bool required;
 			uint32_t replay_window; /**< seconds, default 7 (RFC 4285 §6) */

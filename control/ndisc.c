@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "ha.h"
 #include "log.h"
+#include "tb.h"
 #include "pkt.h"
 
 #define NDISC_HA_MAX	  128 /* other home agents remembered (a DHAAD reply lists 77) */
@@ -38,6 +39,7 @@
 	X(na_rx)                                                                                   \
 	X(dhaad_rx)                                                                                \
 	X(dhaad_tx)                                                                                \
+	X(dhaad_limited) /* DHAAD requests not answered: home_agent.rate_limits.dhaad */           \
 	X(dad_ns_tx)                                                                               \
 	X(na_unsolicited_tx)                                                                       \
 	X(proxy_add)                                                                               \
@@ -67,6 +69,7 @@ struct ndisc {
 	struct pkt_sock *tx;
 	struct ndisc_ha ha[NDISC_HA_MAX];
 	unsigned int n_ha;
+	struct tb dhaad_tb;
 	struct {
 #define NDISC_FIELD(n) uint64_t n;
 		NDISC_COUNTERS(NDISC_FIELD)
@@ -85,6 +88,7 @@ ndisc_new(const struct conf *c, struct nl *nl)
 	nd->nl = nl;
 	nd->fd = -1;
 	nd->tfd = -1;
+	tb_init(&nd->dhaad_tb, c->home_agent.rate_limits.dhaad, clock_us());
 	return nd;
 }
 
@@ -478,6 +482,12 @@ ndisc_dhaad(struct ndisc *nd, const struct in6_addr *src, const uint8_t *p, size
 	size_t n, i, blen;
 
 	nd->n.dhaad_rx++;
+	/* home_agent.rate_limits.dhaad: no amplifier for spoofed requests. */
+	if (!tb_take(&nd->dhaad_tb, clock_us(), 1000000, nd->c->home_agent.rate_limits.dhaad,
+		     nd->c->home_agent.rate_limits.dhaad)) {
+		nd->n.dhaad_limited++;
+		return;
+	}
 	if (len < 8 || p[1] != 0 || nd->c->home_agent.n_addresses == 0 || src->s6_addr[0] == 0xff ||
 	    IN6_IS_ADDR_UNSPECIFIED(src)) {
 		nd->n.malformed++;

@@ -8,6 +8,8 @@
 #include "sig.h"
 
 #include <errno.h>
+#include <unistd.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,11 +18,13 @@
 #include "icmp6.h"
 #include "clock.h"
 #include "ndisc.h"
+#include "tb.h"
 #include "log.h"
 
 #define SIG_DAD_MAX	1024 /* BUs waiting for DAD at once */
 #define SIG_DAD_WAIT_MS 1000 /* RetransTimer × DupAddrDetectTransmits (RFC 4862 §5.1) */
 #define SIG_HOP_LIMIT	64
+#define SIG_SRC_SLOTS	4096 /* per-source buckets, direct-mapped by a keyed hash */
 
 /* A BU's RFC 4285 verdict, kept with it while DAD runs. */
 struct sig_auth {
@@ -51,6 +55,14 @@ struct sig {
 	unsigned int dad_head, dad_n;
 	struct sig_counters n;
 	struct auth_store auth;
+	/* home_agent.rate_limits. A source whose slot another takes starts
+	 * afresh: a collision can only be lenient, never lock a node out. */
+	struct sig_src {
+		struct in6_addr a;
+		struct tb tb;
+	} src[SIG_SRC_SLOTS];
+	uint64_t seed;
+	struct tb bu_tb, err_tb, mpa_tb;
 };
 
 struct sig *
@@ -88,7 +100,56 @@ sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops,
 		.n_rules = c->home_agent.policy.n_rules,
 		.default_deny = c->home_agent.policy.default_action == CONF_ACTION_DENY,
 	};
+	if (getrandom(&s->seed, sizeof(s->seed), 0) != sizeof(s->seed))
+		s->seed = clock_us() ^ (uint64_t)getpid() << 32;
+	tb_init(&s->bu_tb, c->home_agent.rate_limits.bu_total, clock_us());
+	tb_init(&s->err_tb, c->home_agent.rate_limits.errors, clock_us());
+	tb_init(&s->mpa_tb, c->home_agent.rate_limits.dhaad, clock_us());
 	return s;
+}
+
+/* A token from @p b at rate @p rate a second (burst: one second's worth). */
+static bool
+sig_take(struct tb *b, uint32_t rate)
+{
+	return tb_take(b, clock_us(), 1000000, rate, rate);
+}
+
+/* home_agent.rate_limits on Mobility Headers: the source's bucket, then the
+ * total one (RFC 6275 §11.8's MAX_UPDATE_RATE is 3 a second per node). */
+static bool
+sig_admit(struct sig *s, const uint8_t *ip)
+{
+	const struct conf *c = s->c;
+	uint64_t w[2], h = s->seed;
+	struct sig_src *e;
+
+	if (c->home_agent.rate_limits.bu_per_source != 0) {
+		memcpy(w, ip + 8, 16);
+		for (int i = 0; i < 2; i++) {
+			h = (h ^ w[i]) * 0x9e3779b97f4a7c15ull;
+			h ^= h >> 29;
+		}
+		e = &s->src[h & (SIG_SRC_SLOTS - 1)];
+		if (memcmp(&e->a, ip + 8, 16) != 0) {
+			memcpy(&e->a, ip + 8, 16);
+			tb_init(&e->tb, c->home_agent.rate_limits.bu_per_source, clock_us());
+		}
+		if (!sig_take(&e->tb, c->home_agent.rate_limits.bu_per_source))
+			return false;
+	}
+	return sig_take(&s->bu_tb, c->home_agent.rate_limits.bu_total);
+}
+
+/* An error-class answer (Binding Error, Parameter Problem, BA 146) may go:
+ * RFC 4443 §2.4(f), and no reflection of a spoofed flood. */
+static bool
+sig_error_ok(struct sig *s)
+{
+	if (sig_take(&s->err_tb, s->c->home_agent.rate_limits.errors))
+		return true;
+	s->n.errors_limited++;
+	return false;
 }
 
 int
@@ -176,6 +237,8 @@ sig_send_ba(struct sig *s, const struct mh_ba *ba_in, const struct mh_msg *m,
 		ba.auth.has_ts = m->has_ts || ba.status == HA_ID_MISMATCH;
 		ba.auth.ts = ba.status == HA_ID_MISMATCH ? auth_ntp_now() : m->ts;
 	}
+	if (ba.status == HA_AUTH_FAIL && !sig_error_ok(s))
+		return;
 	len = mh_ba_encode(&ba, buf, sizeof(buf));
 	if (len == 0 || (a->key != NULL && !auth_sign(a->key, buf, len)) || s->sock == NULL ||
 	    (f = sig_frame(s, eth_dst, len)) == NULL)
@@ -194,7 +257,7 @@ sig_send_be(struct sig *s, const struct mh_msg *m, uint8_t status, const uint8_t
 
 	/* §9.3.1: the BE goes to the packet's source, about its Home Address
 	 * option's address (:: without one); never to a multicast source. */
-	if (s->sock == NULL || m->src.s6_addr[0] == 0xff)
+	if (s->sock == NULL || m->src.s6_addr[0] == 0xff || !sig_error_ok(s))
 		return;
 	len = mh_be_encode(&m->dst, &m->src, m->has_hao ? &m->hoa : &any, status, SIG_HOP_LIMIT,
 			   buf, sizeof(buf));
@@ -213,7 +276,8 @@ sig_send_param(struct sig *s, const struct mh_msg *m, const uint8_t *ip, size_t 
 	size_t n;
 
 	/* RFC 4443 §2.4 (e): never about a packet to or from a multicast address. */
-	if (s->sock == NULL || m->src.s6_addr[0] == 0xff || m->dst.s6_addr[0] == 0xff)
+	if (s->sock == NULL || m->src.s6_addr[0] == 0xff || m->dst.s6_addr[0] == 0xff ||
+	    !sig_error_ok(s))
 		return;
 	n = icmp6_param_problem(&m->dst, &m->src, 0, m->param_ptr, ip, len, SIG_HOP_LIMIT, buf,
 				sizeof(buf));
@@ -349,6 +413,10 @@ sig_mps(struct sig *s, const struct mh_msg *m, uint16_t id, const uint8_t eth_sr
 		return;
 	}
 	s->n.mps_rx++;
+	if (!sig_take(&s->mpa_tb, s->c->home_agent.rate_limits.dhaad)) {
+		s->n.mpa_limited++;
+		return;
+	}
 	n = ndisc_prefixes(s->c, p, CONF_LIST_MAX);
 	len = icmp6_mpa_packet(&m->dst, &b.coa, &m->hoa, id, p, n, SIG_HOP_LIMIT, buf, sizeof(buf));
 	if (len == 0 || s->sock == NULL || (f = sig_frame(s, eth_src, len)) == NULL)
@@ -387,6 +455,10 @@ sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6
 	uint16_t id;
 
 	(void)eth_dst;
+	if (len >= MH_IPV6_HDR && !sig_admit(s, ip)) {
+		s->n.rate_limited++;
+		return;
+	}
 	e = mh_decode(ip, len, &m);
 	switch (e) {
 	case MH_OK:
@@ -418,7 +490,12 @@ sig_packet(struct sig *s, const uint8_t *ip, size_t len, const uint8_t eth_src[6
 		return;
 	}
 	s->n.bu_rx++;
-	a.r = auth_check_bu(&s->auth, ip, len, &m, auth_ntp_now(), &a.key);
+	/* With auth.required a Home Address without a key can never register:
+	 * no HMAC is spent on it (a flood of random Home Addresses). */
+	if (s->c->home_agent.auth.required && auth_by_hoa(&s->auth, &m.hoa) == NULL)
+		a = (struct sig_auth){.r = AUTH_ABSENT};
+	else
+		a.r = auth_check_bu(&s->auth, ip, len, &m, auth_ntp_now(), &a.key);
 	if (a.r == AUTH_OK)
 		s->n.bu_auth_ok++;
 	sig_decide(s, &m, &a, HA_DAD_NONE, eth_src);

@@ -37,10 +37,13 @@
 	X(dad_started)	 /* Duplicate Address Detection runs */                                    \
 	X(dad_failed)	 /* ... that found the address in use (status 134) */                      \
 	X(dad_queue_full)                                                                          \
-	X(mps_rx)	 /* Mobile Prefix Solicitations with a Home Address option */              \
-	X(mpa_tx)	 /* Mobile Prefix Advertisements sent */                                   \
-	X(mps_discarded) /* ... from a Home Address with no home registration */                   \
-	X(hao_discarded) /* other packets with a Home Address option, no BE sent */
+	X(mps_rx)	  /* Mobile Prefix Solicitations with a Home Address option */             \
+	X(mpa_tx)	  /* Mobile Prefix Advertisements sent */                                  \
+	X(mps_discarded)  /* ... from a Home Address with no home registration */                  \
+	X(hao_discarded)  /* other packets with a Home Address option, no BE sent */               \
+	X(rate_limited)	  /* Mobility Headers over home_agent.rate_limits (per source, total) */   \
+	X(errors_limited) /* Binding Errors, Parameter Problems, BA 146 not sent: errors limit */  \
+	X(mpa_limited)	  /* MPAs not sent: the dhaad limit */
 
 struct sig_counters {
 #define SIG_FIELD(n) uint64_t n;

@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "fib.h"
 #include "stats.h"
+#include "tb.h"
 
 #define DP_BURST       32
 #define DP_TX_MAX      (2 * DP_BURST) /**< a burst plus the errors it may cause */
@@ -136,8 +137,9 @@ struct dp_lcore {
 	const struct dp_fib *fib; /**< snapshot in use for this burst */
 	uint32_t gen;		  /**< bt_insert_gen() read before this burst's lookups */
 	uint16_t last_epoch;	  /**< to notice the epoch counter wrapping */
-	double icmp_tokens;	  /**< RFC 4443 §2.4(f) token bucket */
-	uint64_t icmp_last_tsc;
+	struct tb icmp_tb;	  /**< RFC 4443 §2.4(f) */
+	struct tb sig_known_tb;	  /**< Mobility Headers of known Home Addresses to mip6ha-cp */
+	struct tb sig_other_tb;	  /**< ... of any other */
 	struct dp_cache_ent *cache;
 	struct dp_nh_ent *nhc; /**< next-hop cache for routed and decapsulated traffic */
 	bool sig_sent;	       /**< a Mobility Header went to mip6ha-cp in this loop */
@@ -165,6 +167,11 @@ struct dp {
 	int encap_limit;  /**< -1: no Tunnel Encapsulation Limit option on output */
 	double icmp_rate; /**< ICMP errors per second per worker */
 	double icmp_burst;
+	double sig_rate;       /**< dataplane.signalling_rate, per worker */
+	double sig_known_rate; /**< dataplane.signalling_known_rate */
+	/* Home Addresses that may register: keys and /128 allow rules. */
+	struct in6_addr admit[2 * CONF_LIST_MAX];
+	unsigned int n_admit;
 	uint64_t tsc_hz;
 	uint64_t hist_cycles;	 /**< TSC cycles in one burst-latency histogram bucket */
 	uint64_t hist_mul;	 /**< 2^32 / hist_cycles: a bucket without a division */

@@ -934,10 +934,38 @@ dp_decap_burst(struct dp_lcore *lc, uint16_t pidx, struct dp_dec *dec, unsigned 
 	}
 }
 
-/* To mip6ha-cp on the signalling tap; its answer is awaited (DP_SIG_POLL_US). */
-static void
-dp_to_sig(struct dp_lcore *lc, struct rte_mbuf *m)
+/* A Home Address mip6ha-cp knows: bound, or one that may register (a key or a
+ * /128 allow rule in the configuration). */
+static bool
+dp_sig_known(struct dp_lcore *lc, const uint8_t *hoa)
 {
+	const struct dp *dp = lc->dp;
+
+	for (unsigned int i = 0; i < dp->n_admit; i++)
+		if (memcmp(dp->admit[i].s6_addr, hoa, 16) == 0)
+			return true;
+	return bt_lookup(dp->bt, (const struct in6_addr *)(const void *)hoa, NULL) > 0;
+}
+
+/* To mip6ha-cp on the signalling tap; its answer is awaited (DP_SIG_POLL_US).
+ * Two token buckets keep a flood from spoofed sources and random Home
+ * Addresses from taking the worker's time (a tap write is a system call) or
+ * mip6ha-cp's: one for Home Addresses it knows (the Home Address option's,
+ * else the source: a node at home), one for the rest, so that a node with a
+ * key still registers while the other bucket is empty. */
+static void
+dp_to_sig(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_meta *mt)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_HDR_LEN);
+	const uint8_t *hoa = mt->hao_off != 0 ? ip + mt->hao_off : ip + 8;
+	bool known = dp_sig_known(lc, hoa);
+
+	if (!tb_take(known ? &lc->sig_known_tb : &lc->sig_other_tb, rte_rdtsc(), lc->dp->tsc_hz,
+		     known ? lc->dp->sig_known_rate : lc->dp->sig_rate,
+		     known ? lc->dp->sig_known_rate : lc->dp->sig_rate)) {
+		dp_drop(lc, m, DP_DROP_SIG_RATE);
+		return;
+	}
 	dp_event(lc, DP_EV_PUNT_SIG);
 	lc->sig_sent = true;
 	dp_tx(lc, lc->dp->sig, m);
@@ -979,7 +1007,7 @@ dp_hao_to_ha(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_m
 		dp_punt(lc, pidx, m, DP_EV_PUNT_TAP);
 		return;
 	}
-	dp_to_sig(lc, m);
+	dp_to_sig(lc, m, mt);
 }
 
 /* Not to a bound HoA: the HA's own traffic, signalling, or plain routing. */
@@ -999,13 +1027,13 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 			return;
 		}
 		if (mt->nh == DP_NH_MH) {
-			dp_to_sig(lc, m);
+			dp_to_sig(lc, m, mt);
 			return;
 		}
 		/* A Mobile Prefix Solicitation comes with a Home Address option
 		 * the kernel has no code for (RFC 6275 §6.7): mip6ha-cp answers. */
 		if (mt->nh == DP_NH_ICMPV6 && (mt->flags & DP_M_HAO) && dp_is_mps(m, mt)) {
-			dp_to_sig(lc, m);
+			dp_to_sig(lc, m, mt);
 			return;
 		}
 		if (mt->flags & DP_M_HAO) {
@@ -1018,7 +1046,7 @@ dp_classify(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, struct dp_me
 		return;
 	}
 	if (mt->nh == DP_NH_MH) {
-		dp_to_sig(lc, m);
+		dp_to_sig(lc, m, mt);
 		return;
 	}
 	dp_forward(lc, pidx, m, mt, false);

@@ -25,17 +25,12 @@
 static bool
 dp_icmp_token(struct dp_lcore *lc)
 {
-	uint64_t now = rte_rdtsc();
-	double t = lc->icmp_tokens +
-		   (double)(now - lc->icmp_last_tsc) * lc->dp->icmp_rate / (double)lc->dp->tsc_hz;
-
-	lc->icmp_last_tsc = now;
-	lc->icmp_tokens = t < lc->dp->icmp_burst ? t : lc->dp->icmp_burst;
-	if (lc->icmp_tokens < 1.0) {
+	/* icmp_rate 0 sends none (conf: "0 disables them"). */
+	if (lc->dp->icmp_rate <= 0.0 || !tb_take(&lc->icmp_tb, rte_rdtsc(), lc->dp->tsc_hz,
+						 lc->dp->icmp_rate, lc->dp->icmp_burst)) {
 		stats_add(&lc->st->drop[DP_DROP_RATE_LIMITED], 1);
 		return false;
 	}
-	lc->icmp_tokens -= 1.0;
 	return true;
 }
 

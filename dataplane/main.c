@@ -285,8 +285,9 @@ dp_setup_lcores(struct dp *dp)
 		lc->widx = (uint16_t)w;
 		lc->st = stats_lcore(dp->stats, w);
 		lc->bst = stats_bindings(dp->stats, w);
-		lc->icmp_tokens = dp->icmp_burst;
-		lc->icmp_last_tsc = rte_rdtsc();
+		tb_init(&lc->icmp_tb, dp->icmp_burst, rte_rdtsc());
+		tb_init(&lc->sig_known_tb, dp->sig_known_rate, rte_rdtsc());
+		tb_init(&lc->sig_other_tb, dp->sig_rate, rte_rdtsc());
 		/* Queue q of every port belongs to worker q mod n_workers. */
 		for (p = 0; p < dp->n_ports; p++)
 			for (q = (uint16_t)w; q < dp->ports[p].n_rxq;
@@ -372,6 +373,14 @@ dp_start(const struct conf *c)
 				 : (int)c->dataplane.encap_limit;
 	dp.icmp_rate = c->dataplane.icmp_rate;
 	dp.icmp_burst = c->dataplane.icmp_burst;
+	dp.sig_rate = c->dataplane.signalling_rate;
+	dp.sig_known_rate = c->dataplane.signalling_known_rate;
+	for (i = 0; i < c->home_agent.auth.n_keys; i++)
+		dp.admit[dp.n_admit++] = c->home_agent.auth.keys[i].hoa;
+	for (i = 0; i < c->home_agent.policy.n_rules; i++)
+		if (c->home_agent.policy.rules[i].action == CONF_ACTION_ALLOW &&
+		    c->home_agent.policy.rules[i].hoa.len == 128)
+			dp.admit[dp.n_admit++] = c->home_agent.policy.rules[i].hoa.addr;
 	dp.busy_poll = c->dataplane.poll_mode == CONF_POLL_BUSY;
 	for (i = 0; i < c->home_agent.n_addresses && i < BT_HA_ADDRS_MAX; i++)
 		dp.ha_addr[dp.n_ha_addr++] = c->home_agent.addresses[i].addr;

@@ -318,7 +318,28 @@ def foreign():
     ok = ba_of(got) is not None and ba_of(got).status == 0 and int(ba_of(got).flags) == 0
     result(ok, "B14", "K = 1 ⇒ BA with K = 0")
     # B15 - B18, B24: on the home link.
-    skip("B19", "rate limits are issue 6")
+    # B19: a storm from one CoA. bad_input.sh sets bu_per_source: 50, so at
+    # most 50 (the burst) + 50 a second get through; another node is not hurt.
+    h19 = PREFIX + "b19"
+    pkts = [bytes(bu(h19, seq=100 + i)) for i in range(1000)]
+    limited0 = stats()["signalling"]["rate_limited"]
+    sock = rx_socket()
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    t0 = time.monotonic()
+    for p in pkts:
+        s.sendto(p, (HA, 0))
+    took = time.monotonic() - t0
+    s.close()
+    got = [x for x in collect(sock, 1.5) if MIP6MH_BA in x and x[MIP6MH_BA].seq >= 100]
+    sock.close()
+    cap = 50 + 50 * took + 5
+    result(0 < len(got) <= cap, "B19",
+           f"1000 BUs from one CoA in {took:.2f} s ⇒ {len(got)} answered (≤ {cap:.0f})")
+    limited = stats()["signalling"]["rate_limited"] - limited0
+    result(limited >= 1000 - cap, "B19", f"... the rest counted as rate_limited ({limited})")
+    expect("B19", "... while another CoA registers at once",
+           bu(PREFIX + "b19:2", src="2001:db8:2::6", opts=[MIP6OptAltCoA(acoa="2001:db8:2::6")]),
+           "BA 0")
     # B20: fill the table (capacity 64) with the CLI, then a new HoA.
     n = len(bindings())
     for i in range(64 - n):
@@ -522,7 +543,22 @@ def home(hamac):
            + ("" if ok else f" (got {len(got[0][ICMPv6HAADReply].addresses) if got else 'none'})"))
     addrs = got[0][ICMPv6HAADReply].addresses if got else []
     result(bool(addrs) and addrs[0] == PREFIX + "78", "N7", "... most preferred first")
-    skip("N8", "DHAAD rate limits are issue 6")
+    # N8: spoofed DHAAD requests; bad_input.sh sets rate_limits.dhaad: 20.
+    st0 = stats()["home_link"]
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    t0 = time.monotonic()
+    for i in range(300):
+        s.sendto(bytes(IPv6(src=f"{PREFIX}9:{i:x}", dst=ANYCAST) / ICMPv6HAADRequest(id=i)),
+                 (ANYCAST, 0))
+    took = time.monotonic() - t0
+    s.close()
+    time.sleep(0.5)
+    st = stats()["home_link"]
+    sent = st["dhaad_tx"] - st0["dhaad_tx"]
+    cap = 20 + 20 * (took + 0.5) + 2
+    result(0 < sent <= cap and st["dhaad_limited"] > st0["dhaad_limited"], "N8",
+           f"300 spoofed DHAAD requests in {took:.2f} s ⇒ {sent} replies (≤ {cap:.0f}), "
+           f"{st['dhaad_limited'] - st0['dhaad_limited']} limited")
     result(not mps(PREFIX + "50"), "N9", "MPS on the home link without a HAO ⇒ nothing")
     # B24: the mobile node comes home and deregisters from its HoA (no HAO, no RH2).
     sock = rx_socket()

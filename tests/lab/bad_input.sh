@@ -29,6 +29,7 @@ on ha sysctl -qw net.ipv6.conf.all.forwarding=1
 ha_config "$tmp/ha.yaml" 64 home foreign <<'EOF'
   max_binding_lifetime: 3600
   ra: {enabled: true, min_interval: 5, max_interval: 10, lifetime: 600}
+  rate_limits: {bu_per_source: 50, dhaad: 20}
 EOF
 start_cp ha "$tmp/ha.yaml"
 cp_pid=${pids[-1]}
@@ -40,6 +41,7 @@ on home ip addr add 2001:db8::50/64 dev eth0 nodad
 on home ip addr add 2001:db8::51/64 dev eth0 nodad
 on home ip route add default via 2001:db8::1
 on coa ip addr add 2001:db8:2::5/64 dev eth0 nodad
+on coa ip addr add 2001:db8:2::6/64 dev eth0 nodad
 on coa ip route add default via 2001:db8:2::1
 wait_for 5 sh -c "'$BUILD/control/mip6ha' -c '$cfg' fib | grep -q '^route 2001:db8:2::/64'"
 
