@@ -7,6 +7,7 @@
  * their tx queues and the process exits 0.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/file.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -356,6 +358,42 @@ dp_run(struct dp *dp)
 	return 0;
 }
 
+/*
+ * One mip6ha-dp per shm.name, decided before it touches a port, a tap or EAL:
+ * a second one would take the same interfaces. The lock goes with the
+ * process, so a killed dataplane never blocks its restart. @return the
+ * lock's descriptor, or -1 with the reason on stderr.
+ */
+static int
+dp_lock(const struct conf *c)
+{
+	char path[CONF_NAME_MAX + 32], pid[16] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/shm/%s-dp.lock", c->shm.name);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "mip6ha-dp: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+
+		pid[n > 0 ? n : 0] = 0;
+		pid[strcspn(pid, "\n")] = 0;
+		fprintf(stderr,
+			"mip6ha-dp: another mip6ha-dp (pid %s) runs for shm.name \"%s\": "
+			"another writer holds this object (%s); stop it first\n",
+			pid[0] ? pid : "?", c->shm.name, path);
+		close(fd);
+		return -1;
+	}
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+		fprintf(stderr, "mip6ha-dp: %s: %s\n", path, strerror(errno));
+	return fd;
+}
+
 static int
 dp_start(const struct conf *c)
 {
@@ -390,6 +428,8 @@ dp_start(const struct conf *c)
 					      : "no dataplane.ports configured");
 		return EXIT_CONFIG;
 	}
+	if (dp_lock(c) < 0)
+		return 1;
 	dp.bt = dp_wait_bindings(c);
 	if (dp.bt == NULL)
 		return dp_signalled ? 0 : 1;
