@@ -203,3 +203,9 @@ bcache_timers(const struct bcache *bc)
 {
 	return wheel_count(bc->wheel);
 }
+
+void
+bcache_set_max_lifetime(struct bcache *bc, uint32_t seconds)
+{
+	bc->max_lifetime = seconds;
+}

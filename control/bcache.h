@@ -70,4 +70,7 @@ const struct bt *bcache_table(const struct bcache *bc);
 bool bcache_adopted(const struct bcache *bc);
 uint32_t bcache_timers(const struct bcache *bc);
 
+/** home_agent.max_binding_lifetime after a reload: caps `bc add` from now on. */
+void bcache_set_max_lifetime(struct bcache *bc, uint32_t seconds);
+
 #endif

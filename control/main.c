@@ -56,7 +56,14 @@ static const char cp_usage[] =
 	"  -V, --version            print the version and exit\n"
 	"\n"
 	"Exit status: 0 on success or clean shutdown (SIGTERM, SIGINT), 1 on a runtime\n"
-	"error, 2 on a usage or configuration error.\n"
+	"error, 2 on a usage or configuration error (key files included).\n"
+	"\n"
+	"Signals: SIGTERM and SIGINT stop it; bindings and fib stay in shared memory\n"
+	"for the next start. SIGHUP (Home Agent) reads FILE again: a valid one applies\n"
+	"without dropping a binding (policy, rate limits, keys, prefixes, lifetimes,\n"
+	"Router Advertisements, log level); one with errors, or one that changes\n"
+	"node, shm, control.socket, dataplane, home_agent.interface or\n"
+	"home_agent.addresses (a restart), is refused, every error logged.\n"
 	"\n"
 	"As a Home Agent (node.role: ha) it reads Mobility Headers on the dataplane's\n"
 	"signalling tap mip6ha-sig (on home_agent.interface itself when\n"
@@ -66,7 +73,9 @@ static const char cp_usage[] =
 	"(H flag, Home Agent Information), answers DHAAD and Mobile Prefix\n"
 	"Solicitations, sends Binding Error 1 for a Home Address option it has no\n"
 	"binding for, and mirrors the kernel's routes and neighbours on the taps into\n"
-	"the dataplane's fib. It sets forwarding and proxy_ndp on the home interface,\n"
+	"the dataplane's fib. BUs may be required to carry RFC 4285 authentication\n"
+	"(home_agent.auth) and pass home_agent.policy; home_agent.rate_limits bound\n"
+	"what floods can cost. It sets forwarding and proxy_ndp on the home interface,\n"
 	"conf/all/proxy_ndp, and adds home_agent.addresses there when missing; for\n"
 	"every away Home Address it adds a proxy neighbour entry and a permanent one\n"
 	"with the home interface's own MAC, through which the host's own packets to\n"
@@ -83,7 +92,9 @@ static const char cp_usage[] =
 	"traffic to the Home Agent in user space (RFC 2473). Home again, it\n"
 	"deregisters, then puts the Home Address back on the interface (unsolicited\n"
 	"NA: it sets ndisc_notify). mobile_node.home_agent \"::\" finds the Home Agent\n"
-	"with DHAAD. It needs no Mobile IPv6 or ip6_tunnel support in the kernel.\n"
+	"with DHAAD. With mobile_node.auth it signs its BUs (RFC 4285) and drops BAs\n"
+	"not signed with its key. It needs no Mobile IPv6 or ip6_tunnel support in\n"
+	"the kernel.\n"
 	"\n"
 	"The binding table and the fib (routes and neighbours for the dataplane) are\n"
 	"created in hugetlbfs when it is mounted, else in /dev/shm, and adopted with\n"
@@ -92,21 +103,21 @@ static const char cp_usage[] =
 /* The key files the configuration names: readable, private, well formed.
  * @return the number of errors, each on stderr (never a key). */
 static int
-cp_check_keys(const struct conf *c)
+cp_check_keys(const struct conf *c, FILE *errf)
 {
 	struct auth_store *st;
 	struct auth_key k;
 	int errors;
 
 	if (c->node.role == CONF_ROLE_MN) {
-		errors = auth_mn_load(&k, c, stderr) < 0;
+		errors = auth_mn_load(&k, c, errf) < 0;
 		explicit_bzero(&k, sizeof(k));
 		return errors;
 	}
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return 1;
-	errors = auth_store_load(st, c, stderr);
+	errors = auth_store_load(st, c, errf);
 	explicit_bzero(st, sizeof(*st));
 	free(st);
 	return errors;
@@ -119,7 +130,7 @@ cp_check_config(const char *path)
 
 	if (c == NULL)
 		return EXIT_CONFIG;
-	if (cp_check_keys(c) != 0) {
+	if (cp_check_keys(c, stderr) != 0) {
 		conf_free(c);
 		return EXIT_CONFIG;
 	}
@@ -144,7 +155,8 @@ cp_signals(void)
 
 /* Everything the loop serves. */
 struct cp {
-	const struct conf *c;
+	struct conf *c; /**< replaced by a reload (SIGHUP) */
+	bool debug;	/**< --debug: the log level stays debug across reloads */
 	struct bcache *bc;
 	struct fib *fib;
 	struct nl *nl;
@@ -315,6 +327,87 @@ cp_links(struct cp *cp)
 	}
 }
 
+/* The first key of @p a and @p b whose change needs a restart, else NULL:
+ * the shared objects, the sockets, the processes' interfaces and the HA's
+ * own addresses (mip6ha-dp reads them at its start). */
+static const char *
+cp_fixed_change(const struct conf *a, const struct conf *b)
+{
+#define CP_SAME(f) (memcmp(&a->f, &b->f, sizeof(a->f)) == 0)
+	if (!CP_SAME(node))
+		return "node";
+	if (!CP_SAME(shm))
+		return "shm";
+	if (!CP_SAME(control.socket))
+		return "control.socket";
+	if (!CP_SAME(dataplane))
+		return "dataplane";
+	if (!CP_SAME(home_agent.interface))
+		return "home_agent.interface";
+	if (!CP_SAME(home_agent.addresses) || !CP_SAME(home_agent.n_addresses))
+		return "home_agent.addresses";
+#undef CP_SAME
+	return NULL;
+}
+
+/* Log each line of @p text (the loader's errors) at warning level. */
+static void
+cp_log_lines(char *text)
+{
+	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n"))
+		log_warnx("reload: %s", line);
+}
+
+/*
+ * SIGHUP: load the file again. A valid one replaces the running
+ * configuration without touching a binding; one with errors, or with a change
+ * only a restart can make, leaves it as it is and every error is logged.
+ */
+static void
+cp_reload(struct cp *cp)
+{
+	const char *path = cp->c->path, *fixed = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *errf = open_memstream(&text, &len);
+	struct conf *n;
+	int bad = 0;
+
+	if (errf == NULL) {
+		log_warn("SIGHUP: cannot reload");
+		return;
+	}
+	n = conf_load(path, errf);
+	if (n != NULL)
+		bad = cp_check_keys(n, errf);
+	if (n != NULL && bad == 0)
+		fixed = cp_fixed_change(cp->c, n);
+	if (n != NULL && bad == 0 && fixed == NULL && sig_reload(cp->sig, n, errf) != 0)
+		bad = 1;
+	fclose(errf);
+	if (n == NULL || bad != 0 || fixed != NULL) {
+		cp_log_lines(text);
+		if (fixed != NULL)
+			log_warnx("SIGHUP: %s: %s changed, which needs a restart of mip6ha-cp and "
+				  "mip6ha-dp; the running configuration stays",
+				  path, fixed);
+		else
+			log_warnx("SIGHUP: %s has errors; the running configuration stays", path);
+		free(text);
+		conf_free(n);
+		return;
+	}
+	free(text);
+	ndisc_reload(cp->nd, n);
+	bcache_set_max_lifetime(cp->bc, n->home_agent.max_binding_lifetime);
+	if (!cp->debug)
+		log_set_level((enum log_level)n->control.log_level);
+	cp->sig_if = n->dataplane.enabled ? CONF_SIG_TAP : n->home_agent.interface;
+	conf_free(cp->c);
+	cp->c = n;
+	log_info("SIGHUP: reloaded %s; %u bindings kept", n->path, bt_count(bcache_table(cp->bc)));
+}
+
 static bool
 cp_event(struct cp *cp, int fd)
 {
@@ -338,7 +431,7 @@ cp_event(struct cp *cp, int fd)
 		if (read(cp->sfd, &si, sizeof(si)) != sizeof(si))
 			return true;
 		if (si.ssi_signo == SIGHUP) {
-			log_info("SIGHUP: configuration reload is not implemented yet");
+			cp_reload(cp);
 			return true;
 		}
 		log_info("signal %u: shutting down, bindings and fib stay in shared memory",
@@ -443,11 +536,12 @@ cp_run(const char *path, bool debug, bool use_syslog)
 	char err[512];
 	int rc;
 
-	if (c == NULL || cp_check_keys(c) != 0) {
+	if (c == NULL || cp_check_keys(c, stderr) != 0) {
 		conf_free(c);
 		return EXIT_CONFIG;
 	}
 	cp.c = c;
+	cp.debug = debug;
 	log_init("mip6ha-cp", debug ? LOG_LEVEL_DEBUG : (enum log_level)c->control.log_level);
 	if (use_syslog)
 		log_to_syslog();
@@ -495,6 +589,7 @@ cp_run(const char *path, bool debug, bool use_syslog)
 		fatalx("control socket: %s", cp.lfd < 0 ? err : "signalfd failed");
 	log_info("listening on %s", c->control.socket);
 	rc = cp_loop(&cp);
+	c = cp.c; /* a reload may have replaced it */
 	close(cp.lfd);
 	unlink(c->control.socket);
 	sig_free(cp.sig);

@@ -365,6 +365,18 @@ ndisc_send_ra(struct ndisc *nd, const struct in6_addr *dst)
 }
 
 void
+ndisc_reload(struct ndisc *nd, const struct conf *c)
+{
+	bool was = nd->c->home_agent.ra.enabled;
+
+	nd->c = c;
+	/* New prefixes or intervals go out at once; a stopped timer restarts. */
+	if (nd->tfd >= 0 && c->home_agent.ra.enabled)
+		ndisc_arm(nd, was ? 1 : NDISC_FIRST_RA_MS);
+	tb_init(&nd->dhaad_tb, c->home_agent.rate_limits.dhaad, clock_us());
+}
+
+void
 ndisc_timer(struct ndisc *nd)
 {
 	const struct conf *c = nd->c;

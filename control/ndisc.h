@@ -47,6 +47,9 @@ int ndisc_timer_fd(const struct ndisc *nd); /**< the next unsolicited RA */
 void ndisc_input(struct ndisc *nd);
 void ndisc_timer(struct ndisc *nd);
 
+/** Take @p c (SIGHUP): prefixes, RA intervals and limits; an RA goes out at once. */
+void ndisc_reload(struct ndisc *nd, const struct conf *c);
+
 /** A binding changed: proxy entries follow, and a new one is announced. */
 void ndisc_binding(struct ndisc *nd, enum bcache_event ev, const struct bt_binding *b);
 

@@ -65,18 +65,13 @@ struct sig {
 	struct tb bu_tb, err_tb, mpa_tb;
 };
 
-struct sig *
-sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops, void *ops_arg)
+/* What the engine and the limits take from @p c (at start and on SIGHUP). */
+static void
+sig_configure(struct sig *s, const struct conf *c)
 {
-	struct sig *s = calloc(1, sizeof(*s));
 	size_t i;
 
-	if (s == NULL)
-		return NULL;
 	s->c = c;
-	s->bc = bc;
-	s->ops = ops;
-	s->ops_arg = ops_arg;
 	s->dad_enabled = c->home_agent.dad;
 	for (i = 0; i < c->home_agent.n_home_prefixes; i++) {
 		s->prefixes[i].prefix = c->home_agent.home_prefixes[i].addr;
@@ -100,12 +95,65 @@ sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops,
 		.n_rules = c->home_agent.policy.n_rules,
 		.default_deny = c->home_agent.policy.default_action == CONF_ACTION_DENY,
 	};
-	if (getrandom(&s->seed, sizeof(s->seed), 0) != sizeof(s->seed))
-		s->seed = clock_us() ^ (uint64_t)getpid() << 32;
 	tb_init(&s->bu_tb, c->home_agent.rate_limits.bu_total, clock_us());
 	tb_init(&s->err_tb, c->home_agent.rate_limits.errors, clock_us());
 	tb_init(&s->mpa_tb, c->home_agent.rate_limits.dhaad, clock_us());
+	memset(s->src, 0, sizeof(s->src));
+}
+
+struct sig *
+sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops, void *ops_arg)
+{
+	struct sig *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->bc = bc;
+	s->ops = ops;
+	s->ops_arg = ops_arg;
+	sig_configure(s, c);
+	if (getrandom(&s->seed, sizeof(s->seed), 0) != sizeof(s->seed))
+		s->seed = clock_us() ^ (uint64_t)getpid() << 32;
 	return s;
+}
+
+int
+sig_reload(struct sig *s, const struct conf *c, FILE *errf)
+{
+	struct auth_store *st = calloc(1, sizeof(*st));
+	struct sig_dad *d;
+	unsigned int i;
+
+	if (st == NULL || auth_store_load(st, c, errf) != 0) {
+		free(st);
+		return -1;
+	}
+	/* A key kept as it was keeps its replay state: a BU replayed across a
+	 * reload still fails. */
+	for (i = 0; i < st->n; i++) {
+		const struct auth_key *old = auth_by_spi(&s->auth, st->keys[i].spi);
+
+		if (old != NULL && old->len == st->keys[i].len && old->alg == st->keys[i].alg &&
+		    old->replay == st->keys[i].replay &&
+		    !memcmp(old->secret, st->keys[i].secret, old->len) &&
+		    !memcmp(&old->hoa, &st->keys[i].hoa, sizeof(old->hoa))) {
+			st->keys[i].seen = old->seen;
+			st->keys[i].last_ts = old->last_ts;
+			st->keys[i].last_seq = old->last_seq;
+		}
+	}
+	/* BUs waiting for DAD point at keys by address: point them anew. */
+	for (i = 0; i < s->dad_n; i++) {
+		d = &s->dad[(s->dad_head + i) % SIG_DAD_MAX];
+		if (d->auth.key != NULL)
+			d->auth.key = auth_by_spi(st, d->auth.key->spi);
+	}
+	explicit_bzero(&s->auth, sizeof(s->auth));
+	s->auth = *st;
+	explicit_bzero(st, sizeof(*st));
+	free(st);
+	sig_configure(s, c);
+	return 0;
 }
 
 /* A token from @p b at rate @p rate a second (burst: one second's worth). */

@@ -69,6 +69,14 @@ void sig_free(struct sig *s);
 /** Read home_agent.auth's key files. @return the number of errors, each printed to @p errf. */
 int sig_load_keys(struct sig *s, FILE *errf);
 
+/**
+ * Take @p c (SIGHUP): policy, limits, prefixes, lifetimes and keys (a key
+ * that did not change keeps its replay state). Bindings and BUs waiting for
+ * DAD stay. @return 0, or -1 with each key error on @p errf and nothing
+ * changed.
+ */
+int sig_reload(struct sig *s, const struct conf *c, FILE *errf);
+
 /** Open the Mobility Header socket on @p ifname. @return 0 or -errno with a message. */
 int sig_open(struct sig *s, const char *ifname, char *err, size_t errlen);
 void sig_close(struct sig *s);

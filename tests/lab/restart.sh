@@ -7,7 +7,8 @@
 # encapsulated and the care-of address got are the same numbers), every
 # binding adopted, and the next BU checked against the adopted sequence
 # number; kill -9 of mip6ha-dp: the new one forwards for every binding within
-# 1 s of its start with no control-plane action. Then SIGHUP reloads.
+# 1 s of its start with no control-plane action; SIGHUP reloads a valid file
+# and keeps every binding, and changes nothing when the file has errors.
 # run-tests runs it in the AddressSanitizer build too.
 #
 #   home ──veth-home── ha ──veth-core──── cn   2001:db8:f::99, sends the traffic
@@ -137,6 +138,42 @@ wait "$spray_pid"
 if [ -n "${RESTART_REPORT:-}" ]; then
 	echo "lost_on_cp_kill=$lost dp_restart_fwd_s=$fwd_s" >"$RESTART_REPORT"
 fi
+
+# --- SIGHUP: a valid change applies and keeps every binding; a file with
+# errors, or with a change only a restart can make, changes nothing.
+bu7() { # bu7 SEQ: the status of a BU for 2001:db8::a:0:7 from the CoA
+	on coa /usr/bin/python3 "$ROOT/tests/lab/mn.py" bu eth0 --lifetime 100 --ha 2001:db8::1 \
+		--hoa 2001:db8::a:0:7 --coa 2001:db8:2::5 --seq "$1" | sed -n 's/^BA status \([0-9]*\).*/\1/p'
+}
+cp "$cfg" "$tmp/ha.orig"
+check "before the reload a BU for 2001:db8::a:0:7 gets 0" test "$(bu7 10)" = 0
+cat >>"$cfg" <<EOF
+  policy: {rules: [{hoa: "2001:db8::a:0:7", action: deny, status: 133}]}
+EOF
+kill -HUP "$cp_pid"
+check "SIGHUP with a deny rule added: reloaded, all $N bindings kept" \
+	wait_for 5 grep -q "SIGHUP: reloaded $cfg; $N bindings kept" "$tmp/cp.log"
+check "... the rule applies: 133" test "$(bu7 11)" = 133
+check "... and the table still holds $N bindings" test "$(mip6ha bc --json | /usr/bin/python3 -c \
+	'import json,sys; print(len(json.load(sys.stdin)["bindings"]))')" -eq "$N"
+cp "$cfg" "$tmp/ha.good"
+sed -i 's/^  dad: false/  dad: maybe\n  colour: blue/' "$cfg"
+kill -HUP "$cp_pid"
+check "SIGHUP with two errors: both logged" wait_for 5 sh -c \
+	"grep -q 'reload: .*home_agent.dad.*maybe' '$tmp/cp.log' &&
+	 grep -q 'reload: .*unknown key \"colour\"' '$tmp/cp.log'"
+check "... and the running configuration stays" \
+	grep -q "SIGHUP: $cfg has errors; the running configuration stays" "$tmp/cp.log"
+check "... the deny rule still applies" test "$(bu7 12)" = 133
+sed "s/max_bindings: $((N + 1024))/max_bindings: $((N + 4096))/" "$tmp/ha.good" >"$cfg"
+kill -HUP "$cp_pid"
+check "SIGHUP with shm.max_bindings changed: refused, it needs a restart" wait_for 5 grep -q \
+	"SIGHUP: $cfg: shm changed, which needs a restart" "$tmp/cp.log"
+cp "$tmp/ha.orig" "$cfg"
+kill -HUP "$cp_pid"
+check "SIGHUP back to the first file: the rule is gone" sh -c \
+	"sleep 0.5; test \"\$(grep -c 'SIGHUP: reloaded' '$tmp/cp.log')\" -eq 2"
+check "... a BU for 2001:db8::a:0:7 gets 0 again" test "$(bu7 13)" = 0
 
 # --- A shared object of another ABI version or size is refused.
 kill -TERM "$dp_pid" && wait "$dp_pid"
