@@ -257,3 +257,22 @@ icmp6_param_problem(const struct in6_addr *src, const struct in6_addr *dst, uint
 	icmp6_fill_csum(buf, plen);
 	return MH_IPV6_HDR + plen;
 }
+
+size_t
+icmp6_ra_prefixes(const uint8_t *ra, size_t len, struct in6_addr *prefix, uint8_t *plen, size_t cap)
+{
+	size_t off = 16, olen, n = 0;
+
+	while (off + 2 <= len && ra[off + 1] != 0 && n < cap) {
+		olen = (size_t)ra[off + 1] * 8;
+		if (off + olen > len)
+			break;
+		if (ra[off] == ICMP6_OPT_PREFIX && olen == 32 &&
+		    (ra[off + 3] & (ICMP6_PIO_A | ICMP6_PIO_L))) {
+			memcpy(&prefix[n], ra + off + 16, 16);
+			plen[n++] = ra[off + 2] > 128 ? 128 : ra[off + 2];
+		}
+		off += olen;
+	}
+	return n;
+}

@@ -91,6 +91,15 @@ struct icmp6_ra_info {
 bool icmp6_ra_decode(const uint8_t *p, size_t len, struct icmp6_ra_info *out);
 
 /**
+ * The on-link or autonomous prefixes (RFC 4861 §4.6.2: type 3, length 4, L or
+ * A set) of the Router Advertisement @p ra (@p len bytes of ICMPv6), at most
+ * @p cap, into @p prefix and @p plen (capped at 128). The walk stops at an
+ * option of length 0 or one that runs past the end. @return how many.
+ */
+size_t icmp6_ra_prefixes(const uint8_t *ra, size_t len, struct in6_addr *prefix, uint8_t *plen,
+			 size_t cap);
+
+/**
  * A whole IPv6 packet: a Neighbor Solicitation for Duplicate Address
  * Detection of @p target (source ::, to its solicited-node group, no options).
  */

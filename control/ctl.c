@@ -596,7 +596,7 @@ void
 ctl_serve(int lfd, const struct ctl_ctx *cx)
 {
 	struct timeval tv = {.tv_sec = 1};
-	char line[CTL_LINE_MAX], *argv[CTL_ARGS_MAX], *body = NULL;
+	char line[CTL_LINE_MAX], *body = NULL;
 	size_t got = 0, blen = 0;
 	ssize_t r;
 	FILE *out;
@@ -620,9 +620,17 @@ ctl_serve(int lfd, const struct ctl_ctx *cx)
 		close(fd);
 		return;
 	}
-	status = ctl_exec(cx, ctl_split(line, argv), argv, out);
+	status = ctl_request(cx, line, out);
 	fclose(out);
 	dprintf(fd, "%d\n%s", status, body);
 	free(body);
 	close(fd);
+}
+
+int
+ctl_request(const struct ctl_ctx *cx, char *line, FILE *out)
+{
+	char *argv[CTL_ARGS_MAX];
+
+	return ctl_exec(cx, ctl_split(line, argv), argv, out);
 }

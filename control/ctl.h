@@ -64,6 +64,9 @@ struct ctl_ctx {
 /** Accept one client on @p lfd and answer its command. */
 void ctl_serve(int lfd, const struct ctl_ctx *cx);
 
+/** Split the request line @p line (changed in place) into words and run it. */
+int ctl_request(const struct ctl_ctx *cx, char *line, FILE *out);
+
 /** Run one command; its output goes to @p out. @return the exit status. */
 int ctl_exec(const struct ctl_ctx *cx, int argc, char **argv, FILE *out);
 

@@ -33,7 +33,7 @@ log_set_level(enum log_level level)
 	log_max = level;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_vemit(enum log_level level, int errnum, const char *fmt, va_list ap)
 {
 	static const char *const names[] = {"error", "warning", "info", "debug"};

@@ -369,21 +369,9 @@ mn_locate(struct mn *mn)
 static void
 mn_ra_prefixes(struct mn *mn, const uint8_t *ra, size_t len)
 {
-	size_t off = 16, olen;
-
-	while (off + 2 <= len && ra[off + 1] != 0) {
-		olen = (size_t)ra[off + 1] * 8;
-		if (off + olen > len)
-			return;
-		/* RFC 4861 §4.6.2: type 3, length 4, on-link or autonomous. */
-		if (ra[off] == ICMP6_OPT_PREFIX && olen == 32 &&
-		    (ra[off + 3] & (ICMP6_PIO_A | ICMP6_PIO_L)) &&
-		    mn->n_ra_prefix < MN_RA_PREFIXES) {
-			memcpy(&mn->ra_prefix[mn->n_ra_prefix], ra + off + 16, 16);
-			mn->ra_plen[mn->n_ra_prefix++] = ra[off + 2] > 128 ? 128 : ra[off + 2];
-		}
-		off += olen;
-	}
+	mn->n_ra_prefix +=
+		icmp6_ra_prefixes(ra, len, mn->ra_prefix + mn->n_ra_prefix,
+				  mn->ra_plen + mn->n_ra_prefix, MN_RA_PREFIXES - mn->n_ra_prefix);
 }
 
 /* HoA-sourced packets from the TUN, encapsulated to the Home Agent. */

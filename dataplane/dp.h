@@ -28,7 +28,6 @@
 #define DP_TX_MAX      (2 * DP_BURST) /**< a burst plus the errors it may cause */
 #define DP_PORTS_MAX   STATS_PORTS_MAX
 #define DP_WORKERS_MAX (STATS_LCORES_MAX - 1)
-#define DP_EXT_MAX     8 /**< extension headers walked before giving up (F11) */
 #define DP_CACHE_BITS  18
 #define DP_CACHE_SIZE  (1u << DP_CACHE_BITS) /**< binding cache entries per worker (16 MiB) */
 #define DP_MIN_MTU     1280

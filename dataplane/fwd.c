@@ -16,17 +16,8 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp.h"
+#include "parse.h"
 
-#define DP_NH_HOPOPT	0
-#define DP_NH_IPIP	4
-#define DP_NH_IPV6	41
-#define DP_NH_ROUTING	43
-#define DP_NH_FRAG	44
-#define DP_NH_ICMPV6	58
-#define DP_NH_DSTOPT	60
-#define DP_NH_MH	135
-#define DP_OPT_TEL	4
-#define DP_OPT_HAO	201
 #define DP_ICMP_MPS	146  /* Mobile Prefix Solicitation */
 #define DP_OPT_EXP_SKIP 0x1e /* RFC 4727 experiment, action 00: skip it */
 #define DP_IDLE_SPIN	4    /* empty polls before yielding: a process sharing the CPU runs soon */
@@ -34,160 +25,6 @@
 #define DP_SLEEP_MAX_US 200
 #define DP_TAP_POLL_US	50
 #define DP_SIG_POLL_US	1000 /* the signalling tap on every loop this long after a BU */
-
-enum dp_meta_flag {
-	DP_M_HBH = 1u << 0,
-	DP_M_FRAG = 1u << 1, /**< a Fragment header */
-	DP_M_RH2 = 1u << 2,
-	DP_M_TEL = 1u << 3,
-	DP_M_HAO = 1u << 4,
-};
-
-/** What parsing found out about one IPv6 packet. */
-struct dp_meta {
-	struct rte_ipv6_hdr *ip;
-	uint16_t l4off;	  /**< from the IPv6 header to the upper-layer header */
-	uint16_t tel_off; /**< from the IPv6 header to the TEL value */
-	uint16_t hao_off; /**< ... to the Home Address option's address (length 16), else 0 */
-	uint8_t nh;	  /**< upper-layer protocol (44: non-first fragment) */
-	uint8_t flags;
-	uint8_t tel;
-};
-
-static inline bool
-dp_addr_multicast(const uint8_t *a)
-{
-	return a[0] == 0xff;
-}
-
-static inline bool
-dp_addr_linklocal(const uint8_t *a)
-{
-	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
-}
-
-/* Addresses that can never be a Home Address (bad-input matrix D2, F6):
- * multicast, link-local, IPv4-mapped, :: and ::1. */
-static inline bool
-dp_addr_bad_src(const uint8_t *a)
-{
-	uint64_t hi, lo;
-
-	if (dp_addr_multicast(a) || dp_addr_linklocal(a))
-		return true;
-	memcpy(&hi, a, 8);
-	memcpy(&lo, a + 8, 8);
-	if (hi != 0)
-		return false;
-	/* ::ffff:0:0/96 (the loads are little-endian), ::, ::1 */
-	return (lo & 0xffffffffULL) == 0xffff0000ULL || lo == 0 || lo == rte_cpu_to_be_64(1);
-}
-
-/* Destination options: find the Tunnel Encapsulation Limit and the Home
- * Address option, refusing options that run past the header (F3, F4). */
-static int
-dp_parse_dstopt(const uint8_t *base, uint32_t off, uint32_t hlen, struct dp_meta *m)
-{
-	uint32_t o = off + 2, end = off + hlen;
-
-	while (o < end) {
-		uint8_t type = base[o], len;
-
-		if (type == 0) { /* Pad1 */
-			o++;
-			continue;
-		}
-		if (o + 2 > end || o + 2 + base[o + 1] > end)
-			return DP_DROP_EXT_CHAIN;
-		len = base[o + 1];
-		/* As Linux's ip6_tnl_parse_tlv_enc_lim(): in any Destination
-		 * Options header of the chain. */
-		if (type == DP_OPT_TEL && len == 1) {
-			m->flags |= DP_M_TEL;
-			m->tel = base[o + 2];
-			m->tel_off = (uint16_t)(o + 2);
-		} else if (type == DP_OPT_HAO) {
-			if (m->flags & DP_M_HAO)
-				return DP_DROP_HAO_DUP;
-			m->flags |= DP_M_HAO;
-			m->hao_off = len == 16 ? (uint16_t)(o + 2) : 0;
-		}
-		o += 2u + len;
-	}
-	return -1;
-}
-
-/*
- * Walk the extension-header chain of the IPv6 packet at @p base (@p len bytes,
- * header included) with a hard cap (F11). @return -1 or a drop reason.
- */
-static int
-dp_parse_chain(const uint8_t *base, uint32_t len, struct dp_meta *m)
-{
-	uint32_t off = sizeof(struct rte_ipv6_hdr), hlen;
-	uint8_t nh = base[6];
-	int n, rc;
-
-	m->flags = 0;
-	m->hao_off = 0;
-	for (n = 0; n <= DP_EXT_MAX; n++) {
-		if (nh != DP_NH_HOPOPT && nh != DP_NH_ROUTING && nh != DP_NH_FRAG &&
-		    nh != DP_NH_DSTOPT)
-			break;
-		if (off + 8 > len)
-			return DP_DROP_EXT_CHAIN;
-		hlen = nh == DP_NH_FRAG ? 8u : (base[off + 1] + 1u) * 8u;
-		if (off + hlen > len)
-			return DP_DROP_EXT_CHAIN;
-		switch (nh) {
-		case DP_NH_HOPOPT:
-			if (off != sizeof(struct rte_ipv6_hdr))
-				return DP_DROP_EXT_CHAIN; /* RFC 8200 §4.3: first only */
-			m->flags |= DP_M_HBH;
-			break;
-		case DP_NH_ROUTING:
-			if (base[off + 2] == 0)
-				return DP_DROP_RH0;
-			if (base[off + 2] == 2) {
-				if (base[off + 1] != 2 || base[off + 3] != 1)
-					return DP_DROP_BAD_RH2;
-				m->flags |= DP_M_RH2;
-			}
-			break;
-		case DP_NH_FRAG:
-			m->flags |= DP_M_FRAG;
-			/* A non-first fragment carries no header chain to follow. */
-			if ((((uint32_t)base[off + 2] << 8 | base[off + 3]) & 0xfff8u) != 0) {
-				m->nh = DP_NH_FRAG;
-				m->l4off = (uint16_t)(off + hlen);
-				return -1;
-			}
-			break;
-		default:
-			rc = dp_parse_dstopt(base, off, hlen, m);
-			if (rc >= 0)
-				return rc;
-			break;
-		}
-		nh = base[off];
-		off += hlen;
-	}
-	if (n > DP_EXT_MAX)
-		return DP_DROP_EXT_CHAIN;
-	m->nh = nh;
-	m->l4off = (uint16_t)off;
-	return -1;
-}
-
-/* RFC 4861 messages (RS..Redirect) are link-scoped whatever their destination:
- * a tunnel would take them off their link (their hop limit must be 255). */
-static inline bool
-dp_is_nd(const struct dp_meta *m, uint32_t len)
-{
-	const uint8_t *l4 = (const uint8_t *)m->ip + m->l4off;
-
-	return m->nh == DP_NH_ICMPV6 && m->l4off < len && l4[0] >= 133 && l4[0] <= 137;
-}
 
 static inline void
 dp_punt(struct dp_lcore *lc, uint16_t pidx, struct rte_mbuf *m, enum dp_event why)
@@ -651,44 +488,19 @@ struct dp_dec {
 	struct dp_meta inner;
 };
 
-/* Checks on the inner packet that need no lookup (D2, D4, D5). */
+/* Checks on the inner packet that need no lookup (D2, D4, D5): parse.h. */
 static bool
 dp_decap_pre(struct dp_lcore *lc, struct dp_dec *d)
 {
 	const uint8_t *ob = (const uint8_t *)d->outer.ip;
-	uint32_t olen = rte_be_to_cpu_16(d->outer.ip->payload_len) + 40u;
-	uint32_t avail = olen - d->outer.l4off, ilen;
-	struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(uintptr_t)(ob + d->outer.l4off);
-	int rc;
+	uint32_t olen = rte_be_to_cpu_16(d->outer.ip->payload_len) + 40u, off = 0;
+	int rc = dp_inner_check(ob, olen, &d->outer, &d->inner, &off);
 
-	if (d->outer.flags & DP_M_FRAG) {
-		dp_drop(lc, d->m, DP_DROP_TUNNEL_FRAGMENT); /* D7: never check a fragment */
-		return false;
-	}
-	if (avail < sizeof(*in) ||
-	    (in->vtc_flow & rte_cpu_to_be_32(0xf0000000)) != rte_cpu_to_be_32(0x60000000)) {
-		dp_drop(lc, d->m, DP_DROP_MALFORMED);
-		return false;
-	}
-	ilen = rte_be_to_cpu_16(in->payload_len) + 40u;
-	if (ilen > avail || ilen == 40) {
-		dp_drop(lc, d->m, DP_DROP_MALFORMED); /* D4 */
-		return false;
-	}
-	if (dp_addr_bad_src(in->src_addr)) {
-		dp_drop(lc, d->m, DP_DROP_BAD_INNER_SRC);
-		return false;
-	}
-	d->inner.ip = in;
-	rc = dp_parse_chain((const uint8_t *)in, ilen, &d->inner);
 	if (rc >= 0) {
 		dp_drop(lc, d->m, (enum dp_drop)rc);
 		return false;
 	}
-	if (d->inner.nh == DP_NH_IPV6 || d->inner.nh == DP_NH_IPIP) {
-		dp_drop(lc, d->m, DP_DROP_NESTED_TUNNEL);
-		return false;
-	}
+	d->inner.ip = (struct rte_ipv6_hdr *)(uintptr_t)(ob + off);
 	return true;
 }
 
