@@ -3,11 +3,12 @@
 """Traffic for N bound Home Addresses and its count at the care-of address,
 for the restart tests (tests/lab/restart.sh, bench/security.sh).
 
-  spray.py send PREFIX N RATE SECONDS   UDP to PREFIX + "H:L" (H, L the high
-                                        and low 16 bits of i < N, in hex, as
-                                        bench_cp_gen's HoAs) round robin at
-                                        RATE packets a second; prints
-                                        "sent COUNT"
+  spray.py send PREFIX N RATE SECONDS [STRIDE]
+                                        UDP to PREFIX + "H:L" (H, L the high
+                                        and low 16 bits of i * STRIDE, i < N,
+                                        in hex, as bench_cp_gen's HoAs) round
+                                        robin at RATE packets a second;
+                                        prints "sent COUNT"
   spray.py count IFACE OUT N            count IPv6-in-IPv6 packets arriving
                                         on IFACE (a packet socket) until
                                         SIGTERM; every 20 ms OUT becomes
@@ -24,9 +25,9 @@ import sys
 import time
 
 
-def send(prefix, n, rate, secs):
+def send(prefix, n, rate, secs, stride=1):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    dsts = [(f"{prefix}{i >> 16:x}:{i & 0xffff:x}", 9) for i in range(n)]
+    dsts = [(f"{prefix}{i * stride >> 16:x}:{i * stride & 0xffff:x}", 9) for i in range(n)]
     sent, start = 0, time.monotonic()
     end = start + secs
     while True:
@@ -86,6 +87,7 @@ def count(iface, out, want):
 
 if __name__ == "__main__":
     if sys.argv[1] == "send":
-        send(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
+        send(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]),
+             int(sys.argv[6]) if len(sys.argv) > 6 else 1)
     else:
         count(sys.argv[2], sys.argv[3], int(sys.argv[4]))
