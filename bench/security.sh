@@ -40,18 +40,8 @@ kill -TERM "$cp_pid" && wait "$cp_pid"
 "$BUILD/bench/bench_cp_gen" - - - - "$lab" "$N" load >/dev/null
 start_cp ha "$cfg"
 start_dp ha "$cfg"
-on ha ip addr add 2001:db8:f::1/64 dev ha-core nodad
-on ha ip addr add 2001:db8:2::1/64 dev ha-foreign nodad
 on ha ip addr add 2001:db8:66::1/48 dev ha-atk nodad
-on cn ip addr add 2001:db8:f::99/64 dev eth0 nodad
-on cn ip route add default via 2001:db8:f::1
-on coa ip addr add 2001:db8:2::5/64 dev eth0 nodad
-on coa ip route add default via 2001:db8:2::1
-mip6ha fib route add 2001:db8:f::/64 dev ha-core
-mip6ha fib route add 2001:db8:2::/64 dev ha-foreign
-mip6ha fib neigh add 2001:db8:f::99 lladdr "$(mac cn eth0)" dev ha-core
-mip6ha fib neigh add 2001:db8:2::5 lladdr "$(mac coa eth0)" dev ha-foreign
-wait_fib
+cn_coa_addrs 2001:db8:2::5
 start_bg coa "$tmp/count.log" /usr/bin/python3 "$ROOT/tests/lab/spray.py" count eth0 \
 	"$tmp/count.txt" "$N"
 wait_for 5 test -s "$tmp/count.txt"

@@ -121,6 +121,7 @@ int
 sig_reload(struct sig *s, const struct conf *c, FILE *errf)
 {
 	struct auth_store *st = calloc(1, sizeof(*st));
+	uint32_t spi[SIG_DAD_MAX];
 	struct sig_dad *d;
 	unsigned int i;
 
@@ -142,16 +143,24 @@ sig_reload(struct sig *s, const struct conf *c, FILE *errf)
 			st->keys[i].last_seq = old->last_seq;
 		}
 	}
-	/* BUs waiting for DAD point at keys by address: point them anew. */
+	/* BUs waiting for DAD point at keys by address: note their SPIs, then
+	 * point them at the new keys; one whose key is gone fails (146). */
 	for (i = 0; i < s->dad_n; i++) {
 		d = &s->dad[(s->dad_head + i) % SIG_DAD_MAX];
-		if (d->auth.key != NULL)
-			d->auth.key = auth_by_spi(st, d->auth.key->spi);
+		spi[i] = d->auth.key != NULL ? d->auth.key->spi : 0;
 	}
 	explicit_bzero(&s->auth, sizeof(s->auth));
 	s->auth = *st;
 	explicit_bzero(st, sizeof(*st));
 	free(st);
+	for (i = 0; i < s->dad_n; i++) {
+		d = &s->dad[(s->dad_head + i) % SIG_DAD_MAX];
+		if (spi[i] == 0)
+			continue;
+		d->auth.key = auth_by_spi(&s->auth, spi[i]);
+		if (d->auth.key == NULL)
+			d->auth.r = AUTH_FAIL;
+	}
 	sig_configure(s, c);
 	return 0;
 }

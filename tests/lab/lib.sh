@@ -161,6 +161,28 @@ EOF
 	} >"$f"
 }
 
+# cn_coa_addrs COA...: on ha_lab's core and foreign ports, the correspondent
+# 2001:db8:f::99 (namespace cn, behind ha-core, 2001:db8:f::1) and the
+# care-of addresses COA... (namespace coa, behind ha-foreign, 2001:db8:2::1),
+# with their routes and neighbours in the fib, once the dataplane uses them.
+cn_coa_addrs() {
+	local a
+	on ha ip addr add 2001:db8:f::1/64 dev ha-core nodad &&
+		on ha ip addr add 2001:db8:2::1/64 dev ha-foreign nodad &&
+		on cn ip addr add 2001:db8:f::99/64 dev eth0 nodad &&
+		on cn ip route add default via 2001:db8:f::1 || return
+	for a; do on coa ip addr add "$a/64" dev eth0 nodad || return; done
+	on coa ip route add default via 2001:db8:2::1 &&
+		mip6ha fib route add 2001:db8:f::/64 dev ha-core >/dev/null &&
+		mip6ha fib route add 2001:db8:2::/64 dev ha-foreign >/dev/null &&
+		mip6ha fib neigh add 2001:db8:f::99 lladdr "$(mac cn eth0)" dev ha-core >/dev/null ||
+		return
+	for a; do
+		mip6ha fib neigh add "$a" lladdr "$(mac coa eth0)" dev ha-foreign >/dev/null || return
+	done
+	wait_fib
+}
+
 # new_key FILE: a 256-bit RFC 4285 key as hex text, readable by its owner only
 # (what `openssl rand -hex 32` gives).
 new_key() {

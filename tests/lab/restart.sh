@@ -44,17 +44,7 @@ start_cp ha "$cfg"
 cp_pid=$!
 check "... and runs once mip6ha-cp is up" wait_for 20 grep -q 'forwarding with' "$tmp/dp.log"
 
-on ha ip addr add 2001:db8:f::1/64 dev ha-core nodad
-on ha ip addr add 2001:db8:2::1/64 dev ha-foreign nodad
-on cn ip addr add 2001:db8:f::99/64 dev eth0 nodad
-on cn ip route add default via 2001:db8:f::1
-on coa ip addr add 2001:db8:2::5/64 dev eth0 nodad
-on coa ip route add default via 2001:db8:2::1
-mip6ha fib route add 2001:db8:f::/64 dev ha-core
-mip6ha fib route add 2001:db8:2::/64 dev ha-foreign
-mip6ha fib neigh add 2001:db8:f::99 lladdr "$(mac cn eth0)" dev ha-core
-mip6ha fib neigh add 2001:db8:2::5 lladdr "$(mac coa eth0)" dev ha-foreign
-wait_fib
+cn_coa_addrs 2001:db8:2::5
 
 # --- A second instance of each is refused and changes nothing.
 check "a second mip6ha-cp is refused (exit 1)" \

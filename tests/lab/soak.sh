@@ -18,6 +18,7 @@ lab_init soak
 SECS=${SOAK_SECS:-600}
 MNS=${SOAK_MNS:-500}
 RATE=${SOAK_RATE:-300}
+[ "$SECS" -ge 70 ] || { echo "SOAK_SECS must be at least 70: memory is compared after a minute"; exit 2; }
 
 ha_lab home:home core:cn foreign:coa
 # Every node shares the two care-of addresses here, so the per-source limit
@@ -27,19 +28,7 @@ printf '  max_binding_lifetime: 600\n  rate_limits: {bu_per_source: 0}\n' |
 start_cp ha "$tmp/ha.yaml"
 cp_pid=$!
 start_dp ha "$tmp/ha.yaml"
-on ha ip addr add 2001:db8:f::1/64 dev ha-core nodad
-on ha ip addr add 2001:db8:2::1/64 dev ha-foreign nodad
-on cn ip addr add 2001:db8:f::99/64 dev eth0 nodad
-on cn ip route add default via 2001:db8:f::1
-on coa ip addr add 2001:db8:2::5/64 dev eth0 nodad
-on coa ip addr add 2001:db8:2::6/64 dev eth0 nodad
-on coa ip route add default via 2001:db8:2::1
-mip6ha fib route add 2001:db8:f::/64 dev ha-core
-mip6ha fib route add 2001:db8:2::/64 dev ha-foreign
-mip6ha fib neigh add 2001:db8:f::99 lladdr "$(mac cn eth0)" dev ha-core
-mip6ha fib neigh add 2001:db8:2::5 lladdr "$(mac coa eth0)" dev ha-foreign
-mip6ha fib neigh add 2001:db8:2::6 lladdr "$(mac coa eth0)" dev ha-foreign
-wait_fib
+cn_coa_addrs 2001:db8:2::5 2001:db8:2::6
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 (

@@ -27,20 +27,7 @@ start_cp ha "$tmp/ha.yaml"
 start_dp ha "$tmp/ha.yaml"
 
 on ha ip addr add 2001:db8::1/64 dev ha-home nodad
-on ha ip addr add 2001:db8:f::1/64 dev ha-core nodad
-on ha ip addr add 2001:db8:2::1/64 dev ha-foreign nodad
-on cn ip addr add 2001:db8:f::99/64 dev eth0 nodad
-on cn ip route add default via 2001:db8:f::1
-on coa ip addr add 2001:db8:2::5/64 dev eth0 nodad
-on coa ip addr add 2001:db8:2::6/64 dev eth0 nodad # the CoA it moves to
-on coa ip route add default via 2001:db8:2::1
-
-mip6ha fib route add 2001:db8:f::/64 dev ha-core
-mip6ha fib route add 2001:db8:2::/64 dev ha-foreign
-mip6ha fib neigh add 2001:db8:f::99 lladdr "$(mac cn eth0)" dev ha-core
-mip6ha fib neigh add 2001:db8:2::5 lladdr "$(mac coa eth0)" dev ha-foreign
-mip6ha fib neigh add 2001:db8:2::6 lladdr "$(mac coa eth0)" dev ha-foreign
-wait_fib
+cn_coa_addrs 2001:db8:2::5 2001:db8:2::6 # ::6: the CoA it moves to
 
 # The mobile node's side of the tunnel logs what arrives and answers pings.
 start_bg coa "$tmp/coa.log" /usr/bin/python3 "$ROOT/tests/lab/coa.py" --answer eth0
