@@ -109,10 +109,11 @@ on coa /usr/bin/python3 "$ROOT/tests/lab/mn.py" bu eth0 --lifetime 100 --ha 2001
 	--coa 2001:db8:2::5 --seq 501 >"$tmp/bu.txt" 2>&1
 check "... and seq 501 is accepted" grep -q "^BA status 0 " "$tmp/bu.txt"
 
-# --- kill -9 mip6ha-dp: the new one forwards for every binding by itself.
+# --- kill -9 mip6ha-dp: the new one forwards for every binding by itself
+# (twice the rate: the M HoAs are all sprayed within a quarter second).
 kill -KILL "$dp_pid"
 wait "$dp_pid" 2>/dev/null || true
-on cn /usr/bin/python3 "$ROOT/tests/lab/spray.py" send 2001:db8::a: "$M" "$RATE" 4 \
+on cn /usr/bin/python3 "$ROOT/tests/lab/spray.py" send 2001:db8::a: "$M" $((2 * RATE)) 4 \
 	"$STRIDE" >"$tmp/sent2.txt" &
 spray_pid=$!
 sleep 1
