@@ -111,6 +111,7 @@ struct mn {
 	struct mn_counters n;
 	struct auth_key key; /* mobile_node.auth; key.spi == 0: none */
 	int64_t ts_offset;   /* the HA's clock less ours, learnt from a BA 144 */
+	uint64_t last_ts;    /* the timestamp of the last BU sent */
 };
 
 static const char *
@@ -213,6 +214,8 @@ mn_apply(struct mn *mn, const struct bul_out *out)
 			.has_ts = mn->key.replay == CONF_REPLAY_TIMESTAMP,
 			.ts = auth_ntp_now() + (uint64_t)mn->ts_offset,
 		};
+	if (out->send_bu && mn->key.spi != 0)
+		mn->last_ts = bu.auth.ts;
 	if (out->send_bu && (n = mh_bu_encode(&bu, p, sizeof(p))) != 0 &&
 	    (mn->key.spi == 0 || auth_sign(&mn->key, p, n))) {
 		mn_send(mn, p, n);
@@ -397,6 +400,26 @@ mn_tun_input(struct mn *mn)
 	}
 }
 
+/* RFC 4285 on a BA: signed with our key; with timestamps, it echoes the
+ * last BU's, or (144) carries the Home Agent's time for the BU that waits,
+ * which the next BUs then follow. A replayed BA fails either way. */
+static bool
+mn_ba_signed(struct mn *mn, const uint8_t *p, size_t len, const struct mh_msg *m)
+{
+	if (!auth_verify(&mn->key, p, len, m))
+		return false;
+	if (mn->key.replay != CONF_REPLAY_TIMESTAMP)
+		return true;
+	if (m->status != 144)
+		return m->has_ts && m->ts == mn->last_ts;
+	if (!m->has_ts || !mn->b.pending || m->seq != mn->b.seq)
+		return false;
+	mn->ts_offset = (int64_t)(m->ts - auth_ntp_now());
+	log_warnx("the Home Agent's clock is %+.1f s from ours: BUs follow its time",
+		  (double)mn->ts_offset / 4294967296.0);
+	return true;
+}
+
 /* A Mobility Header from the Home Agent: a BA (to our Home Address, through
  * a type 2 routing header or directly), a Binding Refresh Request or a
  * Binding Error. */
@@ -415,14 +438,9 @@ mn_mh(struct mn *mn, const uint8_t *p, size_t len)
 	}
 	/* RFC 4285: with a key, only a BA it signed counts (a BRR or a BE
 	 * carries no authentication option and changes nothing for good). */
-	if (m.type == MH_BA && mn->key.spi != 0 && !auth_verify(&mn->key, p, len, &m)) {
+	if (m.type == MH_BA && mn->key.spi != 0 && !mn_ba_signed(mn, p, len, &m)) {
 		mn->n.ba_unauthenticated++;
 		return;
-	}
-	if (m.type == MH_BA && m.status == 144 && m.has_ts) {
-		mn->ts_offset = (int64_t)(m.ts - auth_ntp_now());
-		log_warnx("the Home Agent's clock is %+.1f s from ours: BUs follow its time",
-			  (double)mn->ts_offset / 4294967296.0);
 	}
 	mn->n.ba_rx += m.type == MH_BA;
 	mn->n.brr_rx += m.type == MH_BRR;

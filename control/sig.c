@@ -15,6 +15,8 @@
 #include <time.h>
 #include <arpa/inet.h>
 
+#include <openssl/crypto.h>
+
 #include "icmp6.h"
 #include "clock.h"
 #include "ndisc.h"
@@ -117,6 +119,34 @@ sig_new(const struct conf *c, struct bcache *bc, const struct sig_link_ops *ops,
 	return s;
 }
 
+/* The same key: SPI, secret, algorithm, replay method and Home Address. */
+static bool
+sig_same_key(const struct auth_key *a, const struct auth_key *b)
+{
+	return a != NULL && b != NULL && a->spi == b->spi && a->len == b->len && a->alg == b->alg &&
+	       a->replay == b->replay && CRYPTO_memcmp(a->secret, b->secret, a->len) == 0 &&
+	       memcmp(&a->hoa, &b->hoa, sizeof(a->hoa)) == 0;
+}
+
+/* Sequence-number replay protection survives a restart of mip6ha-cp: a key
+ * whose Home Address is bound starts from the binding's number, so an old
+ * BU replayed after the restart gets 135. */
+static void
+sig_seed_replay(struct sig *s)
+{
+	struct bt_binding b;
+
+	for (size_t i = 0; i < s->auth.n; i++) {
+		struct auth_key *k = &s->auth.keys[i];
+
+		if (k->replay == CONF_REPLAY_SEQUENCE && !k->seen &&
+		    bt_lookup(bcache_table(s->bc), &k->hoa, &b) > 0) {
+			k->seen = true;
+			k->last_seq = b.seq;
+		}
+	}
+}
+
 int
 sig_reload(struct sig *s, const struct conf *c, FILE *errf)
 {
@@ -126,6 +156,8 @@ sig_reload(struct sig *s, const struct conf *c, FILE *errf)
 	unsigned int i;
 
 	if (st == NULL || auth_store_load(st, c, errf) != 0) {
+		if (st != NULL)
+			explicit_bzero(st, sizeof(*st));
 		free(st);
 		return -1;
 	}
@@ -134,20 +166,24 @@ sig_reload(struct sig *s, const struct conf *c, FILE *errf)
 	for (i = 0; i < st->n; i++) {
 		const struct auth_key *old = auth_by_spi(&s->auth, st->keys[i].spi);
 
-		if (old != NULL && old->len == st->keys[i].len && old->alg == st->keys[i].alg &&
-		    old->replay == st->keys[i].replay &&
-		    !memcmp(old->secret, st->keys[i].secret, old->len) &&
-		    !memcmp(&old->hoa, &st->keys[i].hoa, sizeof(old->hoa))) {
+		if (sig_same_key(old, &st->keys[i])) {
 			st->keys[i].seen = old->seen;
 			st->keys[i].last_ts = old->last_ts;
 			st->keys[i].last_seq = old->last_seq;
 		}
 	}
-	/* BUs waiting for DAD point at keys by address: note their SPIs, then
-	 * point them at the new keys; one whose key is gone fails (146). */
+	/* BUs waiting for DAD point at keys by address: note the SPIs of those
+	 * whose key stays as it was, then point them at the new keys; one whose
+	 * key is gone or changed fails (146). */
 	for (i = 0; i < s->dad_n; i++) {
 		d = &s->dad[(s->dad_head + i) % SIG_DAD_MAX];
-		spi[i] = d->auth.key != NULL ? d->auth.key->spi : 0;
+		spi[i] = 0;
+		if (d->auth.key == NULL)
+			continue;
+		if (sig_same_key(d->auth.key, auth_by_spi(st, d->auth.key->spi)))
+			spi[i] = d->auth.key->spi;
+		else
+			d->auth = (struct sig_auth){.r = AUTH_FAIL};
 	}
 	explicit_bzero(&s->auth, sizeof(s->auth));
 	s->auth = *st;
@@ -155,12 +191,10 @@ sig_reload(struct sig *s, const struct conf *c, FILE *errf)
 	free(st);
 	for (i = 0; i < s->dad_n; i++) {
 		d = &s->dad[(s->dad_head + i) % SIG_DAD_MAX];
-		if (spi[i] == 0)
-			continue;
-		d->auth.key = auth_by_spi(&s->auth, spi[i]);
-		if (d->auth.key == NULL)
-			d->auth.r = AUTH_FAIL;
+		if (spi[i] != 0)
+			d->auth.key = auth_by_spi(&s->auth, spi[i]);
 	}
+	sig_seed_replay(s);
 	sig_configure(s, c);
 	return 0;
 }
@@ -212,7 +246,10 @@ sig_error_ok(struct sig *s)
 int
 sig_load_keys(struct sig *s, FILE *errf)
 {
-	return auth_store_load(&s->auth, s->c, errf);
+	int errors = auth_store_load(&s->auth, s->c, errf);
+
+	sig_seed_replay(s);
+	return errors;
 }
 
 void

@@ -135,6 +135,9 @@ dp_parse_fast(uint64_t port_mac, struct rte_mbuf *m, struct dp_meta *meta)
 	meta->l4off = sizeof(struct rte_ipv6_hdr);
 	meta->nh = nh;
 	meta->flags = 0;
+	meta->hao_off = 0;
+	meta->tel_off = 0;
+	meta->tel = 0;
 	return true;
 }
 
@@ -769,7 +772,7 @@ static void
 dp_to_sig(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_meta *mt)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_HDR_LEN);
-	const uint8_t *hoa = mt->hao_off != 0 ? ip + mt->hao_off : ip + 8;
+	const uint8_t *hoa = (mt->flags & DP_M_HAO) && mt->hao_off != 0 ? ip + mt->hao_off : ip + 8;
 	bool known = dp_sig_known(lc, hoa);
 
 	if (!tb_take(known ? &lc->sig_known_tb : &lc->sig_other_tb, rte_rdtsc(), lc->dp->tsc_hz,
