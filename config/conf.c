@@ -1336,6 +1336,8 @@ conf_defaults(struct conf *c)
 	strcpy(c->control.socket, "/run/mip6ha/mip6ha.sock");
 	c->control.log_level = CONF_LOG_INFO;
 	c->control.busy_poll_us = 200;
+	c->control.vty =
+		(struct conf_endpoint){.set = true, .addr = IN6ADDR_LOOPBACK_INIT, .port = 7777};
 	c->dataplane.enabled = true;
 	c->dataplane.mirror_kernel = true;
 	strcpy(c->dataplane.lcores, "0-1");

@@ -31,6 +31,7 @@
 #include "mn.h"
 #include "mip6ha_version.h"
 #include "ndisc.h"
+#include "vty.h"
 #include "nl.h"
 #include "sig.h"
 #include "stats.h"
@@ -156,7 +157,8 @@ cp_signals(void)
 /* Everything the loop serves. */
 struct cp {
 	struct conf *c; /**< replaced by a reload (SIGHUP) */
-	bool debug;	/**< --debug: the log level stays debug across reloads */
+	struct vty *vty;
+	bool debug; /**< --debug: the log level stays debug across reloads */
 	struct bcache *bc;
 	struct fib *fib;
 	struct nl *nl;
@@ -424,6 +426,8 @@ cp_event(struct cp *cp, int fd)
 		ndisc_timer(cp->nd);
 	} else if (fd == nl_mirror_fd(cp->nl)) {
 		nl_mirror_input(cp->nl);
+	} else if (vty_event(cp->vty, fd)) {
+		/* a vty client, handled */
 	} else if (fd == cp->tick) {
 		if (read(cp->tick, &exp, sizeof(exp)) > 0)
 			cp_links(cp);
@@ -457,6 +461,7 @@ cp_loop(struct cp *cp)
 	cp_watch(cp, cp->sfd);
 	cp_watch(cp, cp->tick);
 	cp_watch(cp, nl_mirror_fd(cp->nl));
+	cp->vty = vty_start(cp->c, cp->ep, &cp->ctl);
 	cp_links(cp);
 	for (;;) {
 		/* Expiry is in whole seconds; DAD probes end on the millisecond. */
@@ -589,6 +594,7 @@ cp_run(const char *path, bool debug, bool use_syslog)
 		fatalx("control socket: %s", cp.lfd < 0 ? err : "signalfd failed");
 	log_info("listening on %s", c->control.socket);
 	rc = cp_loop(&cp);
+	vty_close(cp.vty);
 	c = cp.c; /* a reload may have replaced it */
 	close(cp.lfd);
 	unlink(c->control.socket);

@@ -47,6 +47,7 @@
 #include "log.h"
 #include "mh.h"
 #include "nl.h"
+#include "vty.h"
 
 #define MN_TABLE       0x6d36 /* "m6": the table of Home Address traffic while away */
 #define MN_RULE_PRIO   1000
@@ -109,6 +110,7 @@ struct mn {
 	uint64_t move_ra_us;  /* the one before the last movement */
 	uint64_t first_in_us; /* first packet from the tunnel after the last BA */
 	struct mn_counters n;
+	struct vty *vty;
 	struct auth_key key; /* mobile_node.auth; key.spi == 0: none */
 	int64_t ts_offset;   /* the HA's clock less ours, learnt from a BA 144 */
 	uint64_t last_ts;    /* the timestamp of the last BU sent */
@@ -796,6 +798,8 @@ mn_loop(struct mn *mn)
 				}
 			} else if (fd == mn->lfd) {
 				ctl_serve(mn->lfd, &mn->ctl);
+			} else if (vty_event(mn->vty, fd)) {
+				/* a vty client, handled */
 			} else if (fd == nl_watch_fd(mn->nl)) {
 				/* The RA that made the address is queued already. */
 				if (nl_watch_input(mn->nl)) {
@@ -870,6 +874,7 @@ mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 	if (mn.ep < 0 || nl_watch_start(nl, mn.ifindex, err, sizeof(err)) != 0)
 		fatalx("%s", mn.ep < 0 ? "epoll_create1 failed" : err);
 	mn.ctl = (struct ctl_ctx){.arg = &mn, .stats = mn_print_stats, .bul = mn_print_bul};
+	mn.vty = vty_start(c, mn.ep, &mn.ctl);
 	mn_watch(&mn, sfd);
 	mn_watch(&mn, lfd);
 	mn_watch(&mn, nl_watch_fd(nl));
@@ -889,6 +894,7 @@ mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 	close(mn.t41);
 	close(mn.pkt);
 	close(mn.icmp);
+	vty_close(mn.vty);
 	close(mn.ep);
 	return rc;
 }

@@ -583,7 +583,10 @@ test_mn_defaults(void **state)
 	assert_int_equal(c->shm.max_bindings, 1048576);
 	assert_string_equal(c->control.socket, "/run/mip6ha/mip6ha.sock");
 	assert_int_equal(c->control.log_level, CONF_LOG_INFO);
-	assert_false(c->control.vty.set);
+	/* Issue 7: the vty is on by default, on loopback port 7777. */
+	assert_true(c->control.vty.set);
+	assert_true(IN6_IS_ADDR_LOOPBACK(&c->control.vty.addr));
+	assert_int_equal(c->control.vty.port, 7777);
 	assert_false(c->control.metrics.set);
 	assert_true(c->dataplane.enabled);
 	assert_string_equal(c->dataplane.lcores, "0-1");

@@ -46,6 +46,15 @@ for trip in 1 2 3; do
 	coa=$(bul coa)
 	check "trip $trip: the CoA $coa is radvd's prefix" test "${coa#2001:db8:1:}" != "$coa"
 	check "trip $trip: the HA's binding cache has HoA -> CoA" bound_at "$coa"
+	if [ "$trip" = 1 ]; then
+		printf 'bul\nquit\n' | ip netns exec "$lab-mn" nc -6 -w 3 ::1 7777 >"$tmp/vty-bul.txt"
+		check "the laptop's vty (telnet ::1 7777) shows its BUL: bound at $coa" sh -c \
+			"grep -q 'hoa 2001:db8::beef status bound' '$tmp/vty-bul.txt' &&
+			 grep -qx ' coa $coa flags AH' '$tmp/vty-bul.txt'"
+		printf 'bc\nquit\n' | ip netns exec "$lab-ha" nc -6 -w 3 ::1 7777 >"$tmp/vty-bc.txt"
+		check "... and the HA's vty its binding: coa $coa flags AH--" \
+			grep -qx " coa $coa flags AH--" "$tmp/vty-bc.txt"
+	fi
 	check "trip $trip: proxy ND for the HoA on the home link" proxied
 	check "trip $trip: the HoA lives on the TUN" hoa_on mip6ha-mn
 	check "trip $trip: ... and not on the laptop's interface" not hoa_on eth0
