@@ -355,3 +355,79 @@ stats_print(const struct stats *st, FILE *out, bool json)
 	else
 		stats_print_text(st, out);
 }
+
+void
+stats_print_prometheus(const struct stats *st, FILE *out)
+{
+	static const struct {
+		const char *name, *field;
+		size_t off;
+	} pf[] = {
+		{"mip6ha_dp_port_received_packets_total", "received packets",
+		 offsetof(struct stats_port, rx_pkts)},
+		{"mip6ha_dp_port_received_bytes_total", "received bytes",
+		 offsetof(struct stats_port, rx_bytes)},
+		{"mip6ha_dp_port_sent_packets_total", "sent packets",
+		 offsetof(struct stats_port, tx_pkts)},
+		{"mip6ha_dp_port_sent_bytes_total", "sent bytes",
+		 offsetof(struct stats_port, tx_bytes)},
+		{"mip6ha_dp_port_send_drops_total", "packets the device refused to send",
+		 offsetof(struct stats_port, drops)},
+	};
+	uint64_t age = stats_heartbeat_age_ms(st);
+	uint32_t l, p, i, f;
+
+	fputs("# HELP mip6ha_dp_up 1 when the dataplane's heartbeat is under 1 s old.\n"
+	      "# TYPE mip6ha_dp_up gauge\n",
+	      out);
+	fprintf(out, "mip6ha_dp_up %d\n", age != UINT64_MAX && age < 1000);
+	fputs("# HELP mip6ha_dp_heartbeat_age_seconds Age of the dataplane's last liveness check.\n"
+	      "# TYPE mip6ha_dp_heartbeat_age_seconds gauge\n",
+	      out);
+	if (age == UINT64_MAX)
+		fputs("mip6ha_dp_heartbeat_age_seconds +Inf\n", out);
+	else
+		fprintf(out, "mip6ha_dp_heartbeat_age_seconds %.3f\n", (double)age / 1000.0);
+	fputs("# HELP mip6ha_dp_start_time_seconds When mip6ha-dp started, seconds since the "
+	      "epoch.\n"
+	      "# TYPE mip6ha_dp_start_time_seconds gauge\n",
+	      out);
+	fprintf(out, "mip6ha_dp_start_time_seconds %.3f\n", (double)st->s->started_ns / 1e9);
+	fputs("# HELP mip6ha_dp_fib_generation The fib generation the workers use.\n"
+	      "# TYPE mip6ha_dp_fib_generation gauge\n",
+	      out);
+	fprintf(out, "mip6ha_dp_fib_generation %" PRIu64 "\n", stats_get(&st->s->fib_gen));
+	for (f = 0; f < sizeof(pf) / sizeof(pf[0]); f++) {
+		fprintf(out,
+			"# HELP %s Dataplane port %s, per port and worker lcore.\n# TYPE %s "
+			"counter\n",
+			pf[f].name, pf[f].field, pf[f].name);
+		for (p = 0; p < st->s->n_ports; p++)
+			for (l = 0; l < st->s->n_lcores; l++)
+				fprintf(out, "%s{port=\"%s\",lcore=\"%u\"} %" PRIu64 "\n",
+					pf[f].name, st->s->port_names[p], l,
+					stats_get((const _Atomic uint64_t
+							   *)(const void *)((const char *)&st->s
+										    ->lcores[l]
+										    .port[p] +
+									    pf[f].off)));
+	}
+	fputs("# HELP mip6ha_dp_drops_total Packets the dataplane dropped, by reason and worker "
+	      "lcore.\n"
+	      "# TYPE mip6ha_dp_drops_total counter\n",
+	      out);
+	for (i = 0; i < DP_DROP_MAX; i++)
+		for (l = 0; l < st->s->n_lcores; l++)
+			fprintf(out,
+				"mip6ha_dp_drops_total{reason=\"%s\",lcore=\"%u\"} %" PRIu64 "\n",
+				dp_drop_names[i], l, stats_get(&st->s->lcores[l].drop[i]));
+	fputs("# HELP mip6ha_dp_events_total What the dataplane did with packets, by kind and "
+	      "worker lcore.\n"
+	      "# TYPE mip6ha_dp_events_total counter\n",
+	      out);
+	for (i = 0; i < DP_EV_MAX; i++)
+		for (l = 0; l < st->s->n_lcores; l++)
+			fprintf(out,
+				"mip6ha_dp_events_total{event=\"%s\",lcore=\"%u\"} %" PRIu64 "\n",
+				dp_event_names[i], l, stats_get(&st->s->lcores[l].event[i]));
+}

@@ -152,4 +152,7 @@ void stats_binding_sum(const struct stats *s, uint32_t id, uint64_t out[4]);
 /** Print everything (text or JSON) as `mip6ha-dp --stats` shows it. */
 void stats_print(const struct stats *s, FILE *out, bool json);
 
+/** The dataplane's counters in the Prometheus text format (mip6ha_dp_...). */
+void stats_print_prometheus(const struct stats *s, FILE *out);
+
 #endif

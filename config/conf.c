@@ -1179,6 +1179,8 @@ static const struct field control_fields[] = {
 	F_UINT(struct conf, "busy_poll_us", control.busy_poll_us, 0, 100000, REQ_NO),
 	F_ENDPOINT(struct conf, "vty", control.vty),
 	F_ENDPOINT(struct conf, "metrics", control.metrics),
+	F_UINT(struct conf, "metrics_max_bindings", control.metrics_max_bindings, 0, 16777216,
+	       REQ_NO),
 	{0},
 };
 
@@ -1336,6 +1338,7 @@ conf_defaults(struct conf *c)
 	strcpy(c->control.socket, "/run/mip6ha/mip6ha.sock");
 	c->control.log_level = CONF_LOG_INFO;
 	c->control.busy_poll_us = 200;
+	c->control.metrics_max_bindings = 1000;
 	c->control.vty =
 		(struct conf_endpoint){.set = true, .addr = IN6ADDR_LOOPBACK_INIT, .port = 7777};
 	c->dataplane.enabled = true;

@@ -110,6 +110,7 @@ struct conf {
 		uint32_t busy_poll_us; /**< default 200, 0 .. 100000 */
 		struct conf_endpoint vty;
 		struct conf_endpoint metrics;
+		uint32_t metrics_max_bindings; /**< bindings with their own series, default 1000 */
 	} control;
 
 	struct {

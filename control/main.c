@@ -17,6 +17,7 @@
 #include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -30,6 +31,7 @@
 #include "log.h"
 #include "mn.h"
 #include "mip6ha_version.h"
+#include "metrics.h"
 #include "ndisc.h"
 #include "vty.h"
 #include "nl.h"
@@ -97,6 +99,10 @@ static const char cp_usage[] =
 	"not signed with its key. It needs no Mobile IPv6 or ip6_tunnel support in\n"
 	"the kernel.\n"
 	"\n"
+	"Either role serves the mip6d-style vty on control.vty (default [::1]:7777:\n"
+	"telnet, then help, bc, bul, stats, hal, quit); a Home Agent also serves\n"
+	"Prometheus metrics on control.metrics (GET /metrics).\n"
+	"\n"
 	"The binding table and the fib (routes and neighbours for the dataplane) are\n"
 	"created in hugetlbfs when it is mounted, else in /dev/shm, and adopted with\n"
 	"all their entries when mip6ha-cp restarts.\n";
@@ -158,7 +164,9 @@ cp_signals(void)
 struct cp {
 	struct conf *c; /**< replaced by a reload (SIGHUP) */
 	struct vty *vty;
-	bool debug; /**< --debug: the log level stays debug across reloads */
+	struct metrics *metrics;
+	double started; /**< CLOCK_REALTIME seconds */
+	bool debug;	/**< --debug: the log level stays debug across reloads */
 	struct bcache *bc;
 	struct fib *fib;
 	struct nl *nl;
@@ -211,6 +219,70 @@ cp_traffic(void *arg, uint32_t id, uint64_t out[4])
 
 /* Every binding change: the home link follows, and a new binding's counters
  * start from what its id counted for an earlier binding. */
+struct cp_prom {
+	struct cp *cp;
+	FILE *out;
+	uint32_t left; /* control.metrics_max_bindings still to print */
+};
+
+/* One binding's traffic, both ways (label hoa). */
+static int
+cp_prom_binding(uint32_t id, const struct bt_binding *b, void *arg)
+{
+	struct cp_prom *p = arg;
+	char h[INET6_ADDRSTRLEN];
+	uint64_t t[4];
+
+	if (p->left == 0)
+		return 1;
+	p->left--;
+	if (!cp_traffic(p->cp, id, t))
+		return 1;
+	inet_ntop(AF_INET6, &b->hoa, h, sizeof(h));
+	fprintf(p->out,
+		"mip6ha_binding_packets_total{hoa=\"%s\",direction=\"to_mn\"} %llu\n"
+		"mip6ha_binding_packets_total{hoa=\"%s\",direction=\"from_mn\"} %llu\n"
+		"mip6ha_binding_bytes_total{hoa=\"%s\",direction=\"to_mn\"} %llu\n"
+		"mip6ha_binding_bytes_total{hoa=\"%s\",direction=\"from_mn\"} %llu\n",
+		h, (unsigned long long)t[0], h, (unsigned long long)t[2], h,
+		(unsigned long long)t[1], h, (unsigned long long)t[3]);
+	return 0;
+}
+
+/* GET /metrics: the control plane's, the home link's, the dataplane's and
+ * per binding (at most control.metrics_max_bindings of them). */
+static void
+cp_metrics(void *arg, FILE *out)
+{
+	struct cp *cp = arg;
+	const struct bt *t = bcache_table(cp->bc);
+	struct cp_prom p = {cp, out, cp->c->control.metrics_max_bindings};
+	struct stats *st = cp_stats(cp, false);
+
+	fprintf(out,
+		"# HELP mip6ha_cp_start_time_seconds When mip6ha-cp started, seconds since the "
+		"epoch.\n# TYPE mip6ha_cp_start_time_seconds gauge\n"
+		"mip6ha_cp_start_time_seconds %.0f\n"
+		"# HELP mip6ha_bindings Bindings in the binding cache.\n"
+		"# TYPE mip6ha_bindings gauge\nmip6ha_bindings %u\n"
+		"# HELP mip6ha_bindings_capacity Bindings the table holds at most "
+		"(shm.max_bindings).\n# TYPE mip6ha_bindings_capacity gauge\n"
+		"mip6ha_bindings_capacity %u\n",
+		cp->started, bt_count(t), bt_capacity(t));
+	sig_print_prometheus(cp->sig, out);
+	if (cp->nd_open)
+		ndisc_print_prometheus(cp->nd, out);
+	if (st == NULL)
+		return;
+	stats_print_prometheus(st, out);
+	fputs("# HELP mip6ha_binding_packets_total Packets tunnelled to (to_mn) and from "
+	      "(from_mn) a mobile node.\n# TYPE mip6ha_binding_packets_total counter\n"
+	      "# HELP mip6ha_binding_bytes_total Bytes tunnelled to and from a mobile node.\n"
+	      "# TYPE mip6ha_binding_bytes_total counter\n",
+	      out);
+	bt_iterate(t, cp_prom_binding, &p);
+}
+
 static void
 cp_binding_event(void *arg, enum bcache_event ev, uint32_t id, const struct bt_binding *b)
 {
@@ -431,6 +503,9 @@ cp_event(struct cp *cp, int fd)
 	} else if (fd == cp->tick) {
 		if (read(cp->tick, &exp, sizeof(exp)) > 0)
 			cp_links(cp);
+		metrics_tick(cp->metrics);
+	} else if (metrics_event(cp->metrics, fd)) {
+		/* an HTTP request, answered */
 	} else if (fd == cp->sfd) {
 		if (read(cp->sfd, &si, sizeof(si)) != sizeof(si))
 			return true;
@@ -462,6 +537,7 @@ cp_loop(struct cp *cp)
 	cp_watch(cp, cp->tick);
 	cp_watch(cp, nl_mirror_fd(cp->nl));
 	cp->vty = vty_start(cp->c, cp->ep, &cp->ctl);
+	cp->metrics = metrics_start(cp->c, cp->ep, cp_metrics, cp);
 	cp_links(cp);
 	for (;;) {
 		/* Expiry is in whole seconds; DAD probes end on the millisecond. */
@@ -547,6 +623,7 @@ cp_run(const char *path, bool debug, bool use_syslog)
 	}
 	cp.c = c;
 	cp.debug = debug;
+	cp.started = (double)time(NULL);
 	log_init("mip6ha-cp", debug ? LOG_LEVEL_DEBUG : (enum log_level)c->control.log_level);
 	if (use_syslog)
 		log_to_syslog();
@@ -595,6 +672,7 @@ cp_run(const char *path, bool debug, bool use_syslog)
 	log_info("listening on %s", c->control.socket);
 	rc = cp_loop(&cp);
 	vty_close(cp.vty);
+	metrics_stop(cp.metrics);
 	c = cp.c; /* a reload may have replaced it */
 	close(cp.lfd);
 	unlink(c->control.socket);

@@ -771,3 +771,45 @@ ndisc_print_stats(const struct ndisc *nd, FILE *out, bool json)
 #undef NDISC_TEXT
 	fprintf(out, "  %-22s %u\n", "home_agents", nd->n_ha);
 }
+
+/* A home link counter's Prometheus name: ND abbreviations spelt out (promtool
+ * reads "ns" as nanoseconds). */
+static void
+ndisc_prom_counter(FILE *out, const char *field, uint64_t v)
+{
+	static const char *const words[][2] = {{"ns", "neighbor_solicitations"},
+					       {"na", "neighbor_advertisements"},
+					       {"ra", "router_advertisements"},
+					       {"rs", "router_solicitations"}};
+	char name[128] = "mip6ha_home_link", tok[32];
+	const char *p = field;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, "_"), i;
+		const char *w = tok;
+
+		snprintf(tok, sizeof(tok), "%.*s", (int)n, p);
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (!strcmp(tok, words[i][0]))
+				w = words[i][1];
+		strncat(name, "_", sizeof(name) - strlen(name) - 1);
+		strncat(name, w, sizeof(name) - strlen(name) - 1);
+		p += n + (p[n] == '_');
+	}
+	fprintf(out,
+		"# HELP %s_total mip6ha-cp home link counter %s (RAs, RS, DHAAD, DAD, proxy "
+		"ND).\n# TYPE %s_total counter\n%s_total %llu\n",
+		name, field, name, name, (unsigned long long)v);
+}
+
+void
+ndisc_print_prometheus(const struct ndisc *nd, FILE *out)
+{
+#define NDISC_PROM(f) ndisc_prom_counter(out, #f, nd->n.f);
+	NDISC_COUNTERS(NDISC_PROM)
+#undef NDISC_PROM
+	fprintf(out,
+		"# HELP mip6ha_home_agents Home agents known on the home link, this one "
+		"included.\n# TYPE mip6ha_home_agents gauge\nmip6ha_home_agents %u\n",
+		nd->n_ha + 1);
+}

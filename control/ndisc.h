@@ -66,4 +66,7 @@ void ndisc_print_stats(const struct ndisc *nd, FILE *out, bool json);
  */
 size_t ndisc_prefixes(const struct conf *c, struct icmp6_prefix *out, size_t max);
 
+/** The home link's counters in the Prometheus text format (mip6ha_home_link_...). */
+void ndisc_print_prometheus(const struct ndisc *nd, FILE *out);
+
 #endif

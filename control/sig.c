@@ -719,3 +719,37 @@ sig_print_stats(const struct sig *s, FILE *out, bool json)
 		fprintf(out, "  %-22s %llu\n", ha_discard_name(i),
 			(unsigned long long)n->discard[i]);
 }
+
+void
+sig_print_prometheus(const struct sig *s, FILE *out)
+{
+	unsigned int i;
+
+#define SIG_PROM(f)                                                                                \
+	fprintf(out,                                                                               \
+		"# HELP mip6ha_signalling_" #f "_total mip6ha-cp signalling counter " #f           \
+		".\n# TYPE mip6ha_signalling_" #f "_total counter\nmip6ha_signalling_" #f          \
+		"_total %llu\n",                                                                   \
+		(unsigned long long)s->n.f);
+	SIG_COUNTERS(SIG_PROM)
+#undef SIG_PROM
+	fputs("# HELP mip6ha_binding_acks_total Binding Acknowledgements sent, by status.\n"
+	      "# TYPE mip6ha_binding_acks_total counter\n",
+	      out);
+	for (i = 0; i < 256; i++)
+		if (i == 0 || s->n.ba_status[i] != 0)
+			fprintf(out, "mip6ha_binding_acks_total{status=\"%u\",name=\"%s\"} %llu\n",
+				i, mh_ba_status_name(i), (unsigned long long)s->n.ba_status[i]);
+	fputs("# HELP mip6ha_binding_errors_total Binding Errors sent, by status.\n"
+	      "# TYPE mip6ha_binding_errors_total counter\n",
+	      out);
+	for (i = 1; i < 3; i++)
+		fprintf(out, "mip6ha_binding_errors_total{status=\"%u\"} %llu\n", i,
+			(unsigned long long)s->n.be_status[i]);
+	fputs("# HELP mip6ha_binding_update_discards_total Binding Updates discarded silently, by "
+	      "reason.\n# TYPE mip6ha_binding_update_discards_total counter\n",
+	      out);
+	for (i = 0; i < HA_DISCARD_COUNT; i++)
+		fprintf(out, "mip6ha_binding_update_discards_total{reason=\"%s\"} %llu\n",
+			ha_discard_name((enum ha_discard)i), (unsigned long long)s->n.discard[i]);
+}

@@ -66,6 +66,9 @@ struct sig *sig_new(const struct conf *c, struct bcache *bc, const struct sig_li
 		    void *ops_arg);
 void sig_free(struct sig *s);
 
+/** The counters in the Prometheus text format (mip6ha_signalling_..., BAs by status). */
+void sig_print_prometheus(const struct sig *s, FILE *out);
+
 /** Read home_agent.auth's key files. @return the number of errors, each printed to @p errf. */
 int sig_load_keys(struct sig *s, FILE *errf);
 

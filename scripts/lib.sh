@@ -8,7 +8,8 @@ BUILD=${BUILD:-$ROOT/build}
 # Debian packages the build, the tests and the demo need.
 MIP6HA_PACKAGES="gcc meson ninja-build pkg-config libdpdk-dev libnl-3-dev libnl-route-3-dev
 libyaml-dev libssl-dev libcmocka-dev clang-format iproute2 procps python3 python3-scapy iputils-ping ethtool
-tcpdump tshark radvd clang libclang-rt-14-dev netcat-openbsd telnet"
+tcpdump tshark radvd clang libclang-rt-14-dev netcat-openbsd telnet
+libmicrohttpd-dev curl prometheus"
 
 say() { printf '==> %s\n' "$*"; }
 

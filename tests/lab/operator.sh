@@ -1,21 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The mip6d-style vty (control.vty, default [::1]:7777) with real clients
-# (netcat, telnet): it listens on loopback only, answers help, bc (mip6d's
-# layout), bul, stats, hal and quit, serves many sessions at once, and a
-# taken port costs the daemon only a warning. run-tests runs it in the
-# AddressSanitizer build too.
+# What an operator touches, with real clients. The mip6d-style vty
+# (control.vty, default [::1]:7777; netcat, telnet): it listens on loopback
+# only, answers help, bc (mip6d's layout), bul, stats, hal and quit, serves
+# many sessions at once, and a taken port costs the daemon only a warning.
+# The Prometheus endpoint (control.metrics): curl scrapes it and promtool
+# (Debian's prometheus package) checks the exposition format. run-tests runs
+# it in the AddressSanitizer build too.
 #
-#   vty.sh BUILD_DIR SOURCE_ROOT      (root; exits 77 to skip)
+#   operator.sh BUILD_DIR SOURCE_ROOT      (root; exits 77 to skip)
 set -u
 BUILD=$1 ROOT=$2
 . "$ROOT/tests/lab/lib.sh"
-lab_init vty
+lab_init op
 command -v nc >/dev/null || skip "needs nc (netcat-openbsd)"
 
 ha_lab home:home
 ha_config "$tmp/ha.yaml" 64 home </dev/null
 cfg=$tmp/ha.yaml
+sed -i 's|^control: {socket: \([^}]*\)}|control: {socket: \1, metrics: "[::1]:9477"}|' "$cfg"
 # vty COMMAND...: one session through nc, each command a line, then quit; the
 # output without the prompts (a client that echoes nothing sees each answer
 # right after one).
@@ -93,6 +96,43 @@ fi
 check "a client that sends a 4 KiB line without a newline gets a message" sh -c \
 	"head -c 4096 /dev/zero | tr '\\\\0' x | ip netns exec $lab-ha nc -6 -w 2 ::1 7777 |
 	 grep -q 'line too long'"
+# --- Prometheus metrics: curl and promtool.
+check "mip6ha-cp: metrics on [::1]:9477" \
+	grep -q 'metrics on http://\[::1\]:9477/metrics' "$tmp/cp.log"
+scrape() { ip netns exec "$lab-ha" curl -s -D "$tmp/headers.txt" "http://[::1]:9477$1"; }
+scrape /metrics >"$tmp/metrics.txt"
+check "GET /metrics: 200, text/plain version 0.0.4" sh -c \
+	"grep -q '^HTTP/1.1 200' '$tmp/headers.txt' &&
+	 grep -qi '^Content-Type: text/plain; version=0.0.4' '$tmp/headers.txt'"
+if command -v promtool >/dev/null; then
+	rc=0
+	promtool check metrics <"$tmp/metrics.txt" >"$tmp/promtool.txt" 2>&1 || rc=$?
+	sed 's/^/promtool: /' "$tmp/promtool.txt"
+	check "promtool check metrics accepts it" test "$rc" -eq 0
+fi
+has() { grep -qE "$1" "$tmp/metrics.txt"; }
+check "mip6ha_bindings is 2" has '^mip6ha_bindings 2$'
+check "the dataplane is up, its heartbeat fresh" has '^mip6ha_dp_up 1$'
+check "per-binding series with the label hoa" \
+	has '^mip6ha_binding_packets_total\{hoa="2001:db8::b1",direction="to_mn"\} 0$'
+check "drops by reason and lcore" has '^mip6ha_dp_drops_total\{reason="sig_rate",lcore="0"\} 0$'
+check "BAs by status" has '^mip6ha_binding_acks_total\{status="0",name="accepted"\} [0-9]+$'
+check "home link counters" has '^mip6ha_home_link_router_advertisements_tx_total [1-9][0-9]*$'
+check "process start times" sh -c "grep -q '^mip6ha_cp_start_time_seconds [0-9]' '$tmp/metrics.txt' &&
+	grep -q '^mip6ha_dp_start_time_seconds [0-9]' '$tmp/metrics.txt'"
+check "every metric the Grafana dashboard (config/grafana/mip6ha.json) uses is exposed" \
+	/usr/bin/python3 -c 'import json, re, sys
+d = json.load(open(sys.argv[1]))
+names = {m for p in d["panels"] for t in p["targets"] for m in re.findall(r"mip6ha_[a-z_]+", t["expr"])}
+have = {l.split("{")[0].split(" ")[0] for l in open(sys.argv[2]) if l.startswith("mip6ha_")}
+missing = sorted(names - have)
+print("dashboard metrics not exposed:", missing) if missing else None
+sys.exit(1 if missing or not names else 0)' "$ROOT/config/grafana/mip6ha.json" "$tmp/metrics.txt"
+scrape /nothing >/dev/null
+check "any other path: 404" grep -q '^HTTP/1.1 404' "$tmp/headers.txt"
+check "metrics listen on loopback only" sh -c \
+	"test \"\$(ip netns exec $lab-ha ss -ltnH | grep -c ':9477 ')\" = 1 &&
+	 ip netns exec $lab-ha ss -ltnH | grep -q '\[::1\]:9477 '"
 check "mip6ha-cp still runs" kill -0 "$cp_pid"
 check "mip6ha-dp exits 0 on SIGTERM" stop_dp
 check "mip6ha-cp exits 0 on SIGTERM" sh -c "kill -TERM $cp_pid"
