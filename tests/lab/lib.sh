@@ -167,9 +167,15 @@ EOF
 # with their routes and neighbours in the fib, once the dataplane uses them.
 cn_coa_addrs() {
 	local a
+	# The correspondent knows the HA's MAC for good: a killed mip6ha-dp
+	# takes its taps, and the kernel addresses on them, along (only
+	# home_agent.addresses come back by themselves), and the restart tests
+	# time the dataplane, not the correspondent's Neighbor Discovery.
 	on ha ip addr add 2001:db8:f::1/64 dev ha-core nodad &&
 		on ha ip addr add 2001:db8:2::1/64 dev ha-foreign nodad &&
 		on cn ip addr add 2001:db8:f::99/64 dev eth0 nodad &&
+		on cn ip -6 neigh replace 2001:db8:f::1 lladdr "$(mac ha veth-core)" dev eth0 \
+			nud permanent &&
 		on cn ip route add default via 2001:db8:f::1 || return
 	for a; do on coa ip addr add "$a/64" dev eth0 nodad || return; done
 	on coa ip route add default via 2001:db8:2::1 &&
