@@ -379,11 +379,18 @@ mh_ipv6_rh2(uint8_t *buf, const struct in6_addr *src, const struct in6_addr *dst
 	return MH_IPV6_HDR + rh;
 }
 
-/* Pad from @p off so that the next option starts at 8n + @p at (RFC 6275 §6.2). */
+/* Where the next option starts when it must be at 8n + @p at (RFC 6275 §6.2). */
+static size_t
+mh_aligned(size_t off, unsigned int at)
+{
+	return off + (at + 8 - off % 8) % 8;
+}
+
+/* Pad from @p off so that the next option starts at 8n + @p at. */
 static size_t
 mh_pad_to(uint8_t *mh, size_t off, unsigned int at)
 {
-	size_t need = (at + 8 - off % 8) % 8;
+	size_t need = mh_aligned(off, at) - off;
 
 	if (need == 1) {
 		mh[off] = MH_OPT_PAD1;
@@ -424,9 +431,11 @@ mh_auth_append(uint8_t *mh, size_t off, const struct mh_auth_opts *a)
 static size_t
 mh_auth_len(size_t base, const struct mh_auth_opts *a)
 {
-	uint8_t scratch[64];
-
-	return a->on ? mh_auth_append(scratch, base % 8, a) + base - base % 8 : base;
+	if (!a->on)
+		return base;
+	if (a->has_ts)
+		base = mh_aligned(base, 2) + MH_TS_OPT;
+	return mh_aligned(base, 5) + MH_AUTH_OPT;
 }
 
 size_t

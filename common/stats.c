@@ -175,6 +175,14 @@ stats_get(const _Atomic uint64_t *c)
 	return atomic_load_explicit(c, memory_order_relaxed);
 }
 
+/* One counter of lcore @p l; @p off locates it in struct stats_lcore. */
+static uint64_t
+stats_lcore_get(const struct stats *st, uint32_t l, size_t off)
+{
+	return stats_get(
+		(const _Atomic uint64_t *)(const void *)((const char *)&st->s->lcores[l] + off));
+}
+
 /* One counter summed over the lcores; @p off locates it in struct stats_lcore. */
 static uint64_t
 stats_sum(const struct stats *st, size_t off)
@@ -183,7 +191,7 @@ stats_sum(const struct stats *st, size_t off)
 	uint32_t l;
 
 	for (l = 0; l < st->s->n_lcores; l++)
-		sum += stats_get((const _Atomic uint64_t *)((const char *)&st->s->lcores[l] + off));
+		sum += stats_lcore_get(st, l, off);
 	return sum;
 }
 
@@ -356,6 +364,19 @@ stats_print(const struct stats *st, FILE *out, bool json)
 		stats_print_text(st, out);
 }
 
+/* A family of per-lcore counters, one series per name and lcore: the array
+ * of @p n counters at @p off in struct stats_lcore. */
+static void
+stats_prom_lcores(const struct stats *st, FILE *out, const char *family, const char *help,
+		  const char *label, const char *const *names, uint32_t n, size_t off)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s counter\n", family, help, family);
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t l = 0; l < st->s->n_lcores; l++)
+			fprintf(out, "%s{%s=\"%s\",lcore=\"%u\"} %" PRIu64 "\n", family, label,
+				names[i], l, stats_lcore_get(st, l, off + i * sizeof(uint64_t)));
+}
+
 void
 stats_print_prometheus(const struct stats *st, FILE *out)
 {
@@ -375,7 +396,7 @@ stats_print_prometheus(const struct stats *st, FILE *out)
 		 offsetof(struct stats_port, drops)},
 	};
 	uint64_t age = stats_heartbeat_age_ms(st);
-	uint32_t l, p, i, f;
+	uint32_t l, p, f;
 
 	fputs("# HELP mip6ha_dp_up 1 when the dataplane's heartbeat is under 1 s old.\n"
 	      "# TYPE mip6ha_dp_up gauge\n",
@@ -406,28 +427,15 @@ stats_print_prometheus(const struct stats *st, FILE *out)
 			for (l = 0; l < st->s->n_lcores; l++)
 				fprintf(out, "%s{port=\"%s\",lcore=\"%u\"} %" PRIu64 "\n",
 					pf[f].name, st->s->port_names[p], l,
-					stats_get((const _Atomic uint64_t
-							   *)(const void *)((const char *)&st->s
-										    ->lcores[l]
-										    .port[p] +
-									    pf[f].off)));
+					stats_lcore_get(st, l,
+							offsetof(struct stats_lcore, port) +
+								p * sizeof(struct stats_port) +
+								pf[f].off));
 	}
-	fputs("# HELP mip6ha_dp_drops_total Packets the dataplane dropped, by reason and worker "
-	      "lcore.\n"
-	      "# TYPE mip6ha_dp_drops_total counter\n",
-	      out);
-	for (i = 0; i < DP_DROP_MAX; i++)
-		for (l = 0; l < st->s->n_lcores; l++)
-			fprintf(out,
-				"mip6ha_dp_drops_total{reason=\"%s\",lcore=\"%u\"} %" PRIu64 "\n",
-				dp_drop_names[i], l, stats_get(&st->s->lcores[l].drop[i]));
-	fputs("# HELP mip6ha_dp_events_total What the dataplane did with packets, by kind and "
-	      "worker lcore.\n"
-	      "# TYPE mip6ha_dp_events_total counter\n",
-	      out);
-	for (i = 0; i < DP_EV_MAX; i++)
-		for (l = 0; l < st->s->n_lcores; l++)
-			fprintf(out,
-				"mip6ha_dp_events_total{event=\"%s\",lcore=\"%u\"} %" PRIu64 "\n",
-				dp_event_names[i], l, stats_get(&st->s->lcores[l].event[i]));
+	stats_prom_lcores(st, out, "mip6ha_dp_drops_total",
+			  "Packets the dataplane dropped, by reason and worker lcore.", "reason",
+			  dp_drop_names, DP_DROP_MAX, offsetof(struct stats_lcore, drop));
+	stats_prom_lcores(st, out, "mip6ha_dp_events_total",
+			  "What the dataplane did with packets, by kind and worker lcore.", "event",
+			  dp_event_names, DP_EV_MAX, offsetof(struct stats_lcore, event));
 }
