@@ -33,12 +33,13 @@
 #include "mip6ha_version.h"
 #include "metrics.h"
 #include "ndisc.h"
+#include "notify.h"
 #include "vty.h"
 #include "nl.h"
 #include "sig.h"
 #include "stats.h"
 
-#define CP_DEFAULT_CONFIG "/etc/mip6ha/mip6ha.yaml"
+#define CP_DEFAULT_CONFIG MIP6HA_CONFIG
 #define EXIT_CONFIG	  2
 #define CP_REPLAY_STEP	  32 /* adopted bindings' proxy entries per loop pass */
 
@@ -177,6 +178,7 @@ struct cp {
 	int ep, lfd, sfd, tick;
 	bool sig_open, nd_open;
 	bool sig_waiting_logged, nd_waiting_logged;
+	char status[192]; /**< the last STATUS= sent to the service manager */
 	/* The dataplane's per-binding counters, read-only, and what they read
 	 * when each binding was made (ids are reused). */
 	struct stats *stats;
@@ -433,6 +435,28 @@ cp_log_lines(char *text)
 }
 
 /*
+ * The service manager's view (sd_notify; nothing without systemd): READY=1
+ * when @p ready (the control socket, vty and metrics listen and the binding
+ * table is open, or a reload is done), and the STATUS= line whenever it
+ * changes (the tick calls this every second).
+ */
+static void
+cp_notify(struct cp *cp, bool ready)
+{
+	char status[sizeof(cp->status)];
+
+	snprintf(status, sizeof(status), "Home Agent on %s: %u bindings%s%s%s",
+		 cp->c->home_agent.interface, bt_count(bcache_table(cp->bc)),
+		 cp->nd_open ? "" : "; waiting for the home interface",
+		 cp->sig_open ? "" : "; waiting for ", cp->sig_open ? "" : cp->sig_if);
+	if (ready)
+		notify_ready(status);
+	else if (strcmp(status, cp->status) != 0)
+		notify_status(status);
+	memcpy(cp->status, status, sizeof(status));
+}
+
+/*
  * SIGHUP: load the file again. A valid one replaces the running
  * configuration without touching a binding; one with errors, or with a change
  * only a restart can make, leaves it as it is and every error is logged.
@@ -451,6 +475,7 @@ cp_reload(struct cp *cp)
 		log_warn("SIGHUP: cannot reload");
 		return;
 	}
+	notify_reloading();
 	n = conf_load(path, errf);
 	if (n != NULL)
 		bad = cp_check_keys(n, errf);
@@ -469,6 +494,7 @@ cp_reload(struct cp *cp)
 			log_warnx("SIGHUP: %s has errors; the running configuration stays", path);
 		free(text);
 		conf_free(n);
+		notify_ready("reload refused; the running configuration stays");
 		return;
 	}
 	free(text);
@@ -480,6 +506,7 @@ cp_reload(struct cp *cp)
 	conf_free(cp->c);
 	cp->c = n;
 	log_info("SIGHUP: reloaded %s; %u bindings kept", n->path, bt_count(bcache_table(cp->bc)));
+	cp_notify(cp, true);
 }
 
 static bool
@@ -504,6 +531,8 @@ cp_event(struct cp *cp, int fd)
 		if (read(cp->tick, &exp, sizeof(exp)) > 0)
 			cp_links(cp);
 		metrics_tick(cp->metrics);
+		cp_notify(cp, false);
+		notify_watchdog();
 	} else if (metrics_event(cp->metrics, fd)) {
 		/* an HTTP request, answered */
 	} else if (fd == cp->sfd) {
@@ -515,6 +544,7 @@ cp_event(struct cp *cp, int fd)
 		}
 		log_info("signal %u: shutting down, bindings and fib stay in shared memory",
 			 si.ssi_signo);
+		notify_stopping();
 		return false;
 	}
 	return true;
@@ -539,6 +569,7 @@ cp_loop(struct cp *cp)
 	cp->vty = vty_start(cp->c, cp->ep, &cp->ctl);
 	cp->metrics = metrics_start(cp->c, cp->ep, cp_metrics, cp);
 	cp_links(cp);
+	cp_notify(cp, true);
 	for (;;) {
 		/* Expiry is in whole seconds; DAD probes end on the millisecond. */
 		sig_tick(cp->sig, clock_ms());
@@ -721,7 +752,8 @@ main(int argc, char **argv)
 			fputs(cp_usage, stdout);
 			return 0;
 		case 'V':
-			printf("mip6ha-cp %s\n", MIP6HA_VERSION);
+			printf("mip6ha-cp %s (sd_notify: %s)\n", MIP6HA_VERSION,
+			       notify_supported() ? "libsystemd" : "no");
 			return 0;
 		default:
 			fputs(cp_usage, stderr);

@@ -47,6 +47,7 @@
 #include "log.h"
 #include "mh.h"
 #include "nl.h"
+#include "notify.h"
 #include "vty.h"
 
 #define MN_TABLE       0x6d36 /* "m6": the table of Home Address traffic while away */
@@ -782,9 +783,15 @@ mn_loop(struct mn *mn)
 	int i, n;
 
 	for (;;) {
-		n = epoll_wait(mn->ep, evs, 8, mn_timeout(mn));
+		int timeout = mn_timeout(mn);
+
+		/* Wake at least once a second for the service manager's watchdog. */
+		if (timeout < 0 || timeout > 1000)
+			timeout = 1000;
+		n = epoll_wait(mn->ep, evs, 8, timeout);
 		if (n < 0 && errno != EINTR)
 			fatal("epoll_wait");
+		notify_watchdog();
 		for (i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 
@@ -794,6 +801,7 @@ mn_loop(struct mn *mn)
 					log_info("signal %u: exiting; the binding stays at the "
 						 "Home Agent",
 						 si.ssi_signo);
+					notify_stopping();
 					return 0;
 				}
 			} else if (fd == mn->lfd) {
@@ -887,6 +895,7 @@ mn_run(const struct conf *c, struct nl *nl, int sfd, int lfd)
 		 IN6_IS_ADDR_UNSPECIFIED(&mn.b.ha) ? "to discover (DHAAD)" : "configured");
 	mn.link_downs = nl_watch_link_downs(nl);
 	mn_locate(&mn);
+	notify_ready("mobile node: registering");
 	rc = mn_loop(&mn);
 	nl_rule_from(nl, &mn.b.hoa, MN_TABLE, MN_RULE_PRIO, false);
 	close(mn.tun);

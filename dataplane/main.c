@@ -34,8 +34,9 @@
 #include "conf.h"
 #include "dp.h"
 #include "mip6ha_version.h"
+#include "notify.h"
 
-#define DP_DEFAULT_CONFIG "/etc/mip6ha/mip6ha.yaml"
+#define DP_DEFAULT_CONFIG MIP6HA_CONFIG
 #define EXIT_CONFIG	  2
 #define DP_EAL_ARGS_MAX	  (CONF_LIST_MAX * 2 + 16)
 #define DP_TICK_NS	  1000000L
@@ -240,10 +241,13 @@ dp_wait_bindings(const struct conf *c)
 			fprintf(stderr, "mip6ha-dp: %s\n", err);
 			return NULL;
 		}
-		if (!said)
+		if (!said) {
 			printf("mip6ha-dp: waiting for mip6ha-cp to create the binding table "
 			       "(%s)\n",
 			       err);
+			fflush(stdout);
+			notify_status("waiting for mip6ha-cp to create the binding table");
+		}
 		said = true;
 		usleep(100000);
 	}
@@ -326,8 +330,10 @@ dp_housekeep(struct dp *dp, uint64_t *last_loops, uint64_t *last_fib_try)
 		last_loops[w] = l;
 	}
 	f = atomic_load_explicit(&dp->fib, memory_order_relaxed);
-	if (alive)
+	if (alive) {
 		stats_heartbeat(dp->stats, now, f != NULL ? f->gen : 0, dp->fib_rejected);
+		notify_watchdog();
+	}
 }
 
 static int
@@ -347,6 +353,13 @@ dp_run(struct dp *dp)
 		}
 	printf("mip6ha-dp: forwarding with %u worker(s)\n", dp->n_workers);
 	fflush(stdout);
+	if (!dp->quit) {
+		char status[96];
+
+		snprintf(status, sizeof(status), "forwarding: %u port(s), %u worker(s)",
+			 (unsigned int)dp->conf->dataplane.n_ports, dp->n_workers);
+		notify_ready(status);
+	}
 	while (!dp->quit) {
 		nanosleep(&tick, NULL);
 		if (dp_signalled)
@@ -354,6 +367,7 @@ dp_run(struct dp *dp)
 		else
 			dp_housekeep(dp, last_loops, &last_fib_try);
 	}
+	notify_stopping();
 	rte_eal_mp_wait_lcore();
 	return 0;
 }
