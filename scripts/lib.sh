@@ -9,7 +9,8 @@ BUILD=${BUILD:-$ROOT/build}
 MIP6HA_PACKAGES="gcc meson ninja-build pkg-config libdpdk-dev libnl-3-dev libnl-route-3-dev
 libyaml-dev libssl-dev libcmocka-dev clang-format iproute2 procps python3 python3-scapy iputils-ping ethtool
 tcpdump tshark radvd clang libclang-rt-14-dev netcat-openbsd telnet
-libmicrohttpd-dev curl prometheus"
+libmicrohttpd-dev curl prometheus
+libsystemd-dev systemd systemd-container dpkg-dev debhelper gnuplot-nox"
 
 say() { printf '==> %s\n' "$*"; }
 

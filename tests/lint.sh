@@ -6,7 +6,8 @@ set -u
 what=$1
 root=$2
 cd "$root" || exit 2
-srcs=$(git ls-files -co --exclude-standard '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]')
+srcs=$(git ls-files -co --exclude-standard '*.c' '*.h' 2>/dev/null ||
+	find . -name '*.[ch]' -not -path './build*' -not -path './obj-*' -not -path './debian/*' | sed 's|^\./||')
 bad=0
 
 case $what in
