@@ -165,6 +165,19 @@ EOF
 # 2001:db8:f::99 (namespace cn, behind ha-core, 2001:db8:f::1) and the
 # care-of addresses COA... (namespace coa, behind ha-foreign, 2001:db8:2::1),
 # with their routes and neighbours in the fib, once the dataplane uses them.
+# tap_addrs_back: the kernel addresses cn_coa_addrs put on the core and
+# foreign taps go with a killed mip6ha-dp's taps (only home_agent.addresses
+# come back by themselves): once the new taps exist, put them back, as an
+# operator must (README, "Not implemented yet"). Without them the fib keeps
+# or loses those links' routes depending on which netlink events the mirror
+# saw first.
+tap_addrs_back() {
+	wait_for 10 on ha ip link show ha-core >/dev/null 2>&1 &&
+		wait_for 10 on ha ip link show ha-foreign >/dev/null 2>&1 &&
+		on ha ip addr replace 2001:db8:f::1/64 dev ha-core nodad &&
+		on ha ip addr replace 2001:db8:2::1/64 dev ha-foreign nodad
+}
+
 cn_coa_addrs() {
 	local a
 	# The correspondent knows the HA's MAC for good: a killed mip6ha-dp

@@ -122,6 +122,7 @@ sleep 0.1
 t0=$(date +%s.%N)
 start_bg ha "$tmp/dp.log" "$dp_bin" -c "$cfg"
 dp_pid=$!
+tap_addrs_back
 wait_for 5 sh -c "test \"\$(awk '{print \$3}' '$tmp/count.txt')\" != 0.000"
 t_all=$(awk '{print $3}' "$tmp/count.txt")
 fwd_s=$(awk -v a="$t0" -v b="$t_all" 'BEGIN { printf "%.3f", b - a }')
