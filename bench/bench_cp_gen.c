@@ -13,7 +13,8 @@
  *
  * HoA i is 2001:db8::a:0:i (i < N). `run`: register every HoA, wait 3 s, offer
  * refreshes round robin at rising rates (2 s each) and keep the highest rate at
- * which every BU got its BA. Then three rounds of: half that rate for 1 s (BA
+ * which every BU got its BA; the ladder goes on past it until four rates in a
+ * row lost BUs, so its rows show the saturation (bench/plots.sh). Then three rounds of: half that rate for 1 s (BA
  * latency, every MN back at COA), and 1000 handovers to COA+1 timed from
  * the BU sent to the new CoA readable with bt_lookup(), the call mip6ha-dp
  * makes for every packet; the RESULT takes the median round. `ready` sends a
@@ -330,7 +331,7 @@ gen_run(struct gen *g, const char *shm)
 	 * first step lost 0.1-0.3% of its BUs, before mip6ha-cp read them. */
 	sleep(GEN_SETTLE_S);
 	printf("\n%-10s %10s %10s %10s %8s\n", "offered/s", "sent", "BAs", "lost", "status>=128");
-	for (r = 0; r < sizeof(rates) / sizeof(rates[0]) && fails < 2; r++) {
+	for (r = 0; r < sizeof(rates) / sizeof(rates[0]) && fails < 4; r++) {
 		uint64_t a0 = g->acks, b0 = g->bad,
 			 sent = gen_offer(g, rates[r], GEN_STEP_NS, &next);
 		uint64_t acks = g->acks - a0, lost = sent - acks;

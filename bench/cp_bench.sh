@@ -36,10 +36,15 @@ else # the control plane alone, on the link the generator is on
 	link_add ha ha-home coa eth0
 	on ha sysctl -qw net.ipv6.conf.all.forwarding=1
 fi
+# Capacity, not the flood limits (issue 6): the generator sends every BU from
+# one address, which home_agent.rate_limits.bu_per_source would hold to 10/s,
+# and the dataplane's signalling buckets would cap the ladder at 100k/s.
 ha_config "$tmp/ha.yaml" $(((ADOPT > N ? ADOPT : N) * 9 / 8)) home foreign <<'EOF'
   max_binding_lifetime: 3600
   dad: false
+  rate_limits: {bu_per_source: 0, bu_total: 0}
 EOF
+sed -i 's/^  poll_mode: adaptive$/  poll_mode: adaptive\n  signalling_rate: 0\n  signalling_known_rate: 0/' "$tmp/ha.yaml"
 # lcores 0-1 with the main lcore on CPU 0: the worker runs on CPU 1.
 sed -i 's/"--no-telemetry"\]/"--no-telemetry", "--main-lcore", "'"${CP_BENCH_DP_MAIN:-0}"'"]/' "$tmp/ha.yaml"
 sed -i 's|^control: {socket: \(.*\)}$|control: {socket: \1, log_level: warn}|' "$tmp/ha.yaml"

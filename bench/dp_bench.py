@@ -9,7 +9,8 @@ bindings and fib come from bench_dp_ctl, which plays mip6ha-cp.
 
 usage: dp_bench.py BUILD_DIR RESULTS_DIR EAL_MEM_ARGS...
 Ends with one line:
-RESULT dp encap_ratio_1k=.. encap_ratio_1m=.. decap_ratio_1m=.. extra_ns_64k=.. burst_p99_us=.. bind_to_fwd_us=..
+RESULT dp encap_ratio_1k=.. encap_ratio_1m=.. decap_ratio_1m=.. extra_ns_64k=.. burst_p99_us=..
+bind_to_fwd_us=.. cost_1m_vs_1k=.. ceiling_ratio=.. encap_ratio_4m=.. encap_ratio_4m_64k=..
 """
 import collections
 import json
@@ -291,10 +292,14 @@ def main():
     conf = os.path.join(results, "dp-bench.yaml")
     # encap_1m_1k: the same 1k working set as encap_1k with 1M bindings installed,
     # so the two differ only in the table's size.
-    scen = [("encap_1k", "encap_1k", 1000), ("encap_1m_1k", "encap_1k", BIG),
+    # encap_10k_1k .. encap_4m_1k: the same again at every table size, for the
+    # plot of Mpps against bindings (bench/plots.sh); encap_4m_64k the 64k set.
+    scen = [("encap_1k", "encap_1k", 1000), ("encap_10k_1k", "encap_1k", 10000),
+            ("encap_100k_1k", "encap_1k", 100000), ("encap_1m_1k", "encap_1k", BIG),
             ("encap_1m_4k", "encap_4k", BIG),
             ("encap_1m_64k", "encap_64k", BIG), ("decap_1m", "decap_4k", BIG),
             ("spoof_1m", "spoof_4k", BIG), ("mix_1m", "mix_4k", BIG),
+            ("encap_4m_1k", "encap_1k", 4 * BIG), ("encap_4m_64k", "encap_64k", 4 * BIG),
             # The speed of light: the same worker loop prepending a fixed header,
             # with no parse, lookup or check (bench/ build mip6ha-dp-ceiling).
             ("ceiling_encap", "encap_1k", 1000)]
@@ -377,10 +382,12 @@ def report(rows, probe, results):
     bind = float(m.group(1)) if m else -1
     result = ("RESULT dp encap_ratio_1k=%.3f encap_ratio_1m=%.3f decap_ratio_1m=%.3f "
               "extra_ns_64k=%.1f burst_p99_us=%.2f bind_to_fwd_us=%.2f "
-              "cost_1m_vs_1k=%.3f ceiling_ratio=%.3f" % (
+              "cost_1m_vs_1k=%.3f ceiling_ratio=%.3f encap_ratio_4m=%.3f "
+              "encap_ratio_4m_64k=%.3f" % (
                   by["encap_1k"][4], by["encap_1m_4k"][4], by["decap_1m"][4],
                   by["encap_1m_64k"][5], p99_max, bind,
-                  1 - by["encap_1m_1k"][3] / by["encap_1k"][3], by["ceiling_encap"][4]))
+                  1 - by["encap_1m_1k"][3] / by["encap_1k"][3], by["ceiling_encap"][4],
+                  by["encap_4m_1k"][4], by["encap_4m_64k"][4]))
     with open(os.path.join(results, "dp.md"), "w") as f:
         f.write("\n".join(lines) + "\n\nbind -> first encapsulated packet: %s\n\n%s\n" %
                 (probe, result))
