@@ -48,10 +48,11 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set y2range [0:1]
-set key bottom left
+set key center left
 set grid
 set format x '%.0s%c'
-plot '$data/ws1k' using 1:2 with linespoints lw 2 title 'testpmd io (baseline)', \
+plot '$data/ws1k' using 1:2 with linespoints lw 2 title 'testpmd io (baseline), 1k-HoA pcap', \
+     '$data/ws64k' using 1:2 with linespoints lw 2 title 'testpmd io (baseline), 64k-HoA pcap', \
      '$data/ws1k' using 1:3 with linespoints lw 2 title 'mip6ha-dp, 1k HoAs in the traffic', \
      '$data/ws64k' using 1:3 with linespoints lw 2 title 'mip6ha-dp, 64k HoAs in the traffic', \
      '$data/ws1k' using 1:4 axes x1y2 with linespoints dt 2 title 'ratio, 1k HoAs', \
