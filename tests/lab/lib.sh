@@ -173,8 +173,12 @@ EOF
 # saw first.
 tap_addrs_back() {
 	wait_for 10 on ha ip link show ha-core >/dev/null 2>&1 &&
-		wait_for 10 on ha ip link show ha-foreign >/dev/null 2>&1 &&
-		on ha ip addr replace 2001:db8:f::1/64 dev ha-core nodad &&
+		wait_for 10 on ha ip link show ha-foreign >/dev/null 2>&1 && ha_tap_addrs
+}
+
+# ha_tap_addrs: the HA's addresses on the core and foreign taps.
+ha_tap_addrs() {
+	on ha ip addr replace 2001:db8:f::1/64 dev ha-core nodad &&
 		on ha ip addr replace 2001:db8:2::1/64 dev ha-foreign nodad
 }
 
@@ -184,8 +188,7 @@ cn_coa_addrs() {
 	# takes its taps, and the kernel addresses on them, along (only
 	# home_agent.addresses come back by themselves), and the restart tests
 	# time the dataplane, not the correspondent's Neighbor Discovery.
-	on ha ip addr add 2001:db8:f::1/64 dev ha-core nodad &&
-		on ha ip addr add 2001:db8:2::1/64 dev ha-foreign nodad &&
+	ha_tap_addrs &&
 		on cn ip addr add 2001:db8:f::99/64 dev eth0 nodad &&
 		on cn ip -6 neigh replace 2001:db8:f::1 lladdr "$(mac ha veth-core)" dev eth0 \
 			nud permanent &&
