@@ -102,7 +102,15 @@ systemd-nspawn -q -D "$ct/root" --register=no --keep-unit --private-network \
 	-b -- systemd.unit=basic.target \
 	>"$tmp/nspawn.log" 2>&1 </dev/null &
 nspawn_pid=$!
-ct_child() { ct_pid=$(pgrep -P "$nspawn_pid" | head -1) && [ -n "$ct_pid" ]; }
+# The container's init: nspawn's child that runs systemd (an intermediate
+# child comes and goes first, and must not be taken for it).
+ct_child() {
+	local p
+	for p in $(pgrep -P "$nspawn_pid"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = systemd ] && ct_pid=$p && return 0
+	done
+	return 1
+}
 wait_for 20 ct_child
 in_ct() { nsenter -t "$ct_pid" -a "$@"; }
 # On a failure, the logs include the units' journal.
